@@ -1,0 +1,61 @@
+# The README's two commands: `make run` and `make test`. Each sets up what it needs.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# What Qt's xcb platform plugin and QtWebEngine load at run time on Debian/Ubuntu.
+RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6 \
+	libxkbfile1 libasound2 libdbus-1-3 libfontconfig1 fonts-dejavu-core libxkbcommon-x11-0 \
+	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
+	libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
+# Tests run real windows on a virtual screen and take screenshots.
+TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth imagemagick
+
+.PHONY: run test lint format lock clean system-run system-test
+
+run: system-run $(VENV)/.runtime
+	@$(BIN)/python main.py; status=$$?; \
+	if [ $$status -eq 3 ]; then $(BIN)/python main.py --serve; else exit $$status; fi
+
+test: system-test $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+system-run:
+	@scripts/apt-install $(RUN_PACKAGES)
+
+system-test:
+	@scripts/apt-install $(TEST_PACKAGES)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.lock | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock | $(VENV)/bin/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.runtime
+
+# Re-pin every dependency after changing pyproject.toml.
+lock: $(VENV)/.dev
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

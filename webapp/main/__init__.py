@@ -1,0 +1,7 @@
+"""The main blueprint: the book's pages and one page per concept."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from . import concepts, errors, views  # noqa: E402, F401  (they register on bp)
