@@ -1,0 +1,173 @@
+"""What a launch does: prepare the user's files and the server, then show the app one way."""
+
+import logging
+import signal
+import threading
+import webbrowser
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import click
+from flask import Flask
+
+from webapp import create_app
+from webapp.config import load_config
+
+from .gui import backend_problem, display_problem
+from .instance import SingleInstance, instance_address
+from .logs import setup_logging
+from .paths import UserPaths, is_writable, user_paths
+from .secret import load_or_create_secret_key
+from .selftest import self_test
+from .server import Server, ServerNotReady, start_server
+from .settings import load_geometry, save_geometry
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_NO_WINDOW = 0, 1, 2, 3
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    """What the command line and the environment asked for."""
+
+    mode: str = "window"  # window, browser, serve or self-test
+    port: int = 0
+    debug: bool = False
+    display: str | None = None
+    wayland_display: str | None = None
+    qpa_platform: str | None = None
+
+
+@dataclass
+class Launch:
+    """What every mode shares: the user's files, the secret key and the app."""
+
+    paths: UserPaths
+    secret_key: str
+    saving: bool
+    app: Flask
+
+    def start_server(self, port: int) -> Server:
+        server = start_server(self.app, port)
+        server.wait_until_ready()
+        return server
+
+
+def say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def prepare(options: LaunchOptions) -> Launch:
+    paths = user_paths()
+    log_problem = setup_logging(paths.log_file, options.debug)
+    if log_problem:
+        say(f"Flasky is running without a log file: {log_problem}.")
+    saving = is_writable(paths.data)
+    if not saving:
+        say(
+            f"Flasky cannot write to its data folder {paths.data}: it will run, "
+            "but nothing from this session will be remembered."
+        )
+    config = load_config("desktop")
+    key_saved = True
+    if not config.SECRET_KEY:
+        config.SECRET_KEY, key_saved = load_or_create_secret_key(paths.secret_key)
+    return Launch(paths, config.SECRET_KEY, saving and key_saved, create_app(config))
+
+
+def launch(options: LaunchOptions) -> int:
+    """Run the app in the way ``options`` asks for; the process exit status."""
+    problem = None
+    if options.mode == "window":
+        problem = display_problem(options.display, options.wayland_display, options.qpa_platform)
+    if problem:
+        return no_window(problem)
+    launch = prepare(options)
+    try:
+        if options.mode == "self-test":
+            return run_self_test(launch)
+        if options.mode == "window":
+            return show_window(launch, options.port)
+        return serve(launch, options.port, open_browser=options.mode == "browser")
+    except ServerNotReady as error:
+        log.error("%s", error)
+        say("Flasky's server did not start. The log file has the details.")
+        return EXIT_FAILURE
+
+
+def no_window(problem: str) -> int:
+    say(
+        f"Flasky cannot open its window: {problem}. "
+        "Use `--browser` to open it in your web browser, or `--serve` to serve it and print its address."
+    )
+    return EXIT_NO_WINDOW
+
+
+def run_self_test(launch: Launch) -> int:
+    server = launch.start_server(0)
+    try:
+        passed, summary = self_test(server.url)
+    finally:
+        server.stop()
+    click.echo(f"Self-test {'passed' if passed else 'failed'}: {summary}.")
+    return EXIT_OK if passed else EXIT_FAILURE
+
+
+def serve(launch: Launch, port: int, open_browser: bool) -> int:
+    server = launch.start_server(port)
+    stop = threading.Event()
+    with on_stop_signals(stop.set):
+        click.echo(f"Flasky is serving on {server.url} (press Ctrl-C to stop).")
+        if open_browser:
+            webbrowser.open(server.url)
+        stop.wait()
+    server.stop()
+    click.echo("Flasky stopped.")
+    return EXIT_OK
+
+
+def show_window(launch: Launch, port: int) -> int:
+    instance = SingleInstance(instance_address(launch.paths.data), launch.secret_key)
+    if not instance.acquire():
+        shown = instance.ask_running_instance_to_show()
+        say("Flasky is already running" + ("; its window is now in front." if shown else "."))
+        return EXIT_OK
+    try:
+        problem = backend_problem()
+        if problem:
+            return no_window(problem)
+        from .window import AppWindow
+
+        server = launch.start_server(port)
+        try:
+            window = AppWindow(
+                server.url,
+                load_geometry(launch.paths.settings),
+                title="Flasky" if launch.saving else "Flasky (not saving)",
+            )
+            instance.listen(window.bring_to_front)
+            with on_stop_signals(window.close):
+                window.run(storage=launch.paths.web_storage if launch.saving else None)
+            save_geometry(launch.paths.settings, window.geometry)
+        finally:
+            server.stop()
+    finally:
+        instance.release()
+    log.info("Window closed; exiting.")
+    return EXIT_OK
+
+
+@contextmanager
+def on_stop_signals(stop: Callable[[], None]):
+    """Call ``stop`` on SIGTERM (and Ctrl-C), restoring the previous handlers afterwards."""
+    signals = [signal.SIGTERM, signal.SIGINT]
+    previous = {number: signal.getsignal(number) for number in signals}
+    for number in signals:
+        signal.signal(number, lambda *_: stop())
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

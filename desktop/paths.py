@@ -1,0 +1,61 @@
+"""Where the app keeps its files: per-user directories, and its own bundled resources."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+APP_NAME = "Flasky"
+
+
+@dataclass(frozen=True)
+class UserPaths:
+    """The per-user directories the app writes to; nothing is written next to the executable."""
+
+    data: Path
+    config: Path
+    log: Path
+
+    @property
+    def secret_key(self) -> Path:
+        return self.data / "secret_key"
+
+    @property
+    def web_storage(self) -> Path:
+        return self.data / "webview"
+
+    @property
+    def settings(self) -> Path:
+        return self.config / "settings.json"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log / "flasky.log"
+
+
+def user_paths() -> UserPaths:
+    dirs = PlatformDirs(APP_NAME, appauthor=False)
+    return UserPaths(
+        data=Path(dirs.user_data_dir),
+        config=Path(dirs.user_config_dir),
+        log=Path(dirs.user_log_dir),
+    )
+
+
+def is_writable(directory: Path) -> bool:
+    """Whether files can be created in ``directory`` (creating it if needed)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(directory / ".write-test", "wb"):
+            pass
+        (directory / ".write-test").unlink()
+    except OSError:
+        return False
+    return True
+
+
+def resource_path(*parts: str) -> Path:
+    """A file shipped with the app, in the source tree or inside the frozen bundle."""
+    root = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    return root.joinpath(*parts)

@@ -1,0 +1,47 @@
+"""The per-install secret key that signs the session cookie, so sessions survive restarts."""
+
+import logging
+import re
+import secrets
+from pathlib import Path
+
+from .files import write_atomically
+
+log = logging.getLogger(__name__)
+
+KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
+
+
+def load_or_create_secret_key(path: Path) -> tuple[str, bool]:
+    """The key stored at ``path``, created on first use; and whether it is saved on disk.
+
+    A corrupt file is set aside and replaced; an unreadable one is left alone and a
+    key for this run only is used instead.
+    """
+    try:
+        stored = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    except (OSError, UnicodeDecodeError) as error:
+        log.warning("Cannot read the secret key file %s (%s); using a key for this run.", path, error)
+        return secrets.token_hex(32), False
+    else:
+        if KEY_PATTERN.fullmatch(stored):
+            if path.stat().st_mode & 0o077:
+                log.warning("The secret key file %s was readable by others; making it private.", path)
+                path.chmod(0o600)
+            return stored, True
+        log.warning("The secret key file %s is corrupt; setting it aside and making a new key.", path)
+        try:
+            path.replace(path.with_name(path.name + ".corrupt"))
+        except OSError as error:
+            log.warning("Cannot set aside %s (%s).", path, error)
+
+    key = secrets.token_hex(32)
+    try:
+        write_atomically(path, key.encode("ascii"), mode=0o600)
+    except OSError as error:
+        log.warning("Cannot save the secret key to %s (%s); sessions end when the app closes.", path, error)
+        return key, False
+    log.info("Created a new secret key in %s.", path)
+    return key, True

@@ -1,0 +1,92 @@
+"""The native window: pywebview on the app's URL, with a menu, and a memory of its geometry."""
+
+import logging
+import sys
+import threading
+from importlib.metadata import version
+from pathlib import Path
+
+import webview
+from webview.menu import Menu, MenuAction, MenuSeparator
+
+from . import __version__
+from .paths import resource_path
+from .settings import MIN_HEIGHT, MIN_WIDTH, WindowGeometry
+
+log = logging.getLogger(__name__)
+
+TITLE = "Flasky"
+
+
+class AppWindow:
+    """The app's one window on ``url``; its geometry is kept up to date as the user moves it."""
+
+    def __init__(self, url: str, geometry: WindowGeometry, title: str = TITLE):
+        self.url = url
+        self.geometry = geometry
+        self.window = webview.create_window(
+            title,
+            url,
+            width=geometry.width,
+            height=geometry.height,
+            x=geometry.x,
+            y=geometry.y,
+            min_size=(MIN_WIDTH, MIN_HEIGHT),
+            text_select=True,
+            zoomable=True,
+        )
+        self.window.events.resized += self._remember_size
+        self.window.events.moved += self._remember_position
+        self.window.events.loaded += self._log_page
+
+    def run(self, storage: Path | None) -> None:
+        """Show the window and run the GUI loop until it closes; ``storage`` keeps cookies."""
+        webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True
+        webview.start(
+            gui="qt" if sys.platform.startswith("linux") else None,
+            private_mode=storage is None,
+            storage_path=str(storage) if storage else None,
+            menu=self._menu(),
+            icon=str(resource_path("webapp", "static", "flasky.svg")),
+        )
+
+    def close(self) -> None:
+        """Close the window from any thread or a signal handler."""
+        threading.Thread(target=self.window.destroy, name="flasky-close").start()
+
+    def bring_to_front(self) -> None:
+        self.window.restore()
+        self.window.show()
+        self.window.on_top = True
+        self.window.on_top = False
+
+    def _menu(self) -> list[Menu]:
+        return [
+            Menu(
+                "Flasky",
+                [
+                    MenuAction("Home", lambda: self.window.load_url(self.url)),
+                    MenuAction("About Flasky", self._show_about),
+                    MenuSeparator(),
+                    MenuAction("Quit", self.window.destroy),
+                ],
+            )
+        ]
+
+    def _show_about(self) -> None:
+        self.window.create_confirmation_dialog(
+            "About Flasky",
+            f"Flasky Desktop {__version__}\n\n"
+            "The Flasky app of Flask Web Development, chapters 1–4, as a desktop app.\n"
+            f"Flask {version('flask')} · pywebview {version('pywebview')}",
+        )
+
+    def _remember_size(self, width: int, height: int) -> None:
+        self.geometry.width, self.geometry.height = width, height
+
+    def _remember_position(self, x: int, y: int) -> None:
+        self.geometry.x, self.geometry.y = x, y
+
+    def _log_page(self) -> None:
+        title = self.window.evaluate_js("document.title")
+        log.info("Page loaded: %s (%s)", self.window.get_current_url(), title)
