@@ -14,10 +14,29 @@ from .launcher import EXIT_USAGE, LaunchOptions, launch
     epilog="Exit status: 0 done, 1 failed, 2 bad command line, 3 no window could open.",
 )
 @click.version_option(__version__, "-V", "--version", prog_name="Flasky Desktop")
-@click.option("--browser", "mode", flag_value="browser", help="Open the app in your web browser instead of a window.")
-@click.option("--serve", "mode", flag_value="serve", help="Serve without a window: print the address, stop with Ctrl-C.")
-@click.option("--self-test", "mode", flag_value="self-test", help="Check that the app serves its pages and assets, then exit.")
-@click.option("--port", type=click.IntRange(1, 65535), help="Serve on this port of 127.0.0.1 (a free one if taken).")
+@click.option(
+    "--browser",
+    "mode",
+    flag_value="browser",
+    help="Open the app in your web browser instead of a window.",
+)
+@click.option(
+    "--serve",
+    "mode",
+    flag_value="serve",
+    help="Serve without a window: print the address, stop with Ctrl-C.",
+)
+@click.option(
+    "--self-test",
+    "mode",
+    flag_value="self-test",
+    help="Check that the app serves its pages and assets, then exit.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    help="Serve on this port of 127.0.0.1 (a free one if taken).",
+)
 @click.option("--debug", is_flag=True, help="Also log to the console, in detail.")
 def command(mode: str | None, port: int | None, debug: bool) -> int:
     """Flasky: the app of Flask Web Development (chapters 1-4) in its own window.

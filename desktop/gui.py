@@ -4,7 +4,9 @@ import socket
 import sys
 
 
-def display_problem(display: str | None, wayland_display: str | None, qpa_platform: str | None) -> str | None:
+def display_problem(
+    display: str | None, wayland_display: str | None, qpa_platform: str | None
+) -> str | None:
     """Why no window can open on this screen, or None when one can."""
     if not sys.platform.startswith("linux") or wayland_display or qpa_platform:
         return None

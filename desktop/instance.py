@@ -54,7 +54,9 @@ class SingleInstance:
 
     def listen(self, on_show: Callable[[], None]) -> None:
         """Call ``on_show`` whenever another launch asks, on a daemon thread."""
-        threading.Thread(target=self._serve, args=(on_show,), name="flasky-instance", daemon=True).start()
+        threading.Thread(
+            target=self._serve, args=(on_show,), name="flasky-instance", daemon=True
+        ).start()
 
     def release(self) -> None:
         if self._listener is not None:

@@ -100,7 +100,8 @@ def launch(options: LaunchOptions) -> int:
 def no_window(problem: str) -> int:
     say(
         f"Flasky cannot open its window: {problem}. "
-        "Use `--browser` to open it in your web browser, or `--serve` to serve it and print its address."
+        "Use `--browser` to open it in your web browser, "
+        "or `--serve` to serve it and print its address."
     )
     return EXIT_NO_WINDOW
 

@@ -8,7 +8,10 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def setup_logging(log_file: Path, debug: bool = False) -> str | None:
-    """Log to ``log_file`` (and the console when ``debug``); the problem, if the file can't be used."""
+    """Log to ``log_file``, and to the console when ``debug``.
+
+    Returns what went wrong when the log file cannot be used, else None.
+    """
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     formatter = logging.Formatter(FORMAT)

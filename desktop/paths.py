@@ -47,9 +47,9 @@ def is_writable(directory: Path) -> bool:
     """Whether files can be created in ``directory`` (creating it if needed)."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        with open(directory / ".write-test", "wb"):
-            pass
-        (directory / ".write-test").unlink()
+        probe = directory / ".write-test"
+        probe.touch()
+        probe.unlink()
     except OSError:
         return False
     return True

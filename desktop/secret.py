@@ -19,19 +19,21 @@ def load_or_create_secret_key(path: Path) -> tuple[str, bool]:
     key for this run only is used instead.
     """
     try:
-        stored = path.read_text(encoding="ascii").strip()
+        stored = path.read_bytes().decode("ascii", "replace").strip()
     except FileNotFoundError:
         pass
-    except (OSError, UnicodeDecodeError) as error:
-        log.warning("Cannot read the secret key file %s (%s); using a key for this run.", path, error)
+    except OSError as error:
+        log.warning(
+            "Cannot read the secret key file %s (%s); using a key for this run.", path, error
+        )
         return secrets.token_hex(32), False
     else:
         if KEY_PATTERN.fullmatch(stored):
-            if path.stat().st_mode & 0o077:
-                log.warning("The secret key file %s was readable by others; making it private.", path)
-                path.chmod(0o600)
+            make_private(path)
             return stored, True
-        log.warning("The secret key file %s is corrupt; setting it aside and making a new key.", path)
+        log.warning(
+            "The secret key file %s is corrupt; setting it aside and making a new key.", path
+        )
         try:
             path.replace(path.with_name(path.name + ".corrupt"))
         except OSError as error:
@@ -41,7 +43,18 @@ def load_or_create_secret_key(path: Path) -> tuple[str, bool]:
     try:
         write_atomically(path, key.encode("ascii"), mode=0o600)
     except OSError as error:
-        log.warning("Cannot save the secret key to %s (%s); sessions end when the app closes.", path, error)
+        log.warning(
+            "Cannot save the secret key to %s (%s); sessions end when the app closes.", path, error
+        )
         return key, False
     log.info("Created a new secret key in %s.", path)
     return key, True
+
+
+def make_private(path: Path) -> None:
+    try:
+        if path.stat().st_mode & 0o077:
+            log.warning("The secret key file %s was readable by others; making it private.", path)
+            path.chmod(0o600)
+    except OSError as error:
+        log.warning("Cannot make %s private (%s).", path, error)

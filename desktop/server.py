@@ -23,9 +23,14 @@ class Server:
 
     def __init__(self, app, port: int = 0, threads: int = 8):
         self._server = create_server(
-            app, host=HOST, port=port, threads=threads, ident="Flasky", clear_untrusted_proxy_headers=True
+            app,
+            host=HOST,
+            port=port,
+            threads=threads,
+            ident="Flasky",
+            clear_untrusted_proxy_headers=True,
         )
-        self.port: int = self._server.effective_port
+        self.port = int(self._server.effective_port)
         self.url = f"http://{HOST}:{self.port}/"
         self._thread = threading.Thread(target=self._server.run, name="flasky-server", daemon=True)
 
@@ -54,15 +59,32 @@ class Server:
             time.sleep(0.01)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Close every connection, let running requests finish, and end the thread."""
-        if self._thread.is_alive():
-            # Closing the sockets must happen on the server's own loop: the trigger runs it there.
-            self._server.trigger.pull_trigger(lambda: close_all(self._server._map))
-            self._thread.join(timeout)
-        else:
-            close_all(self._server._map)
+        """Stop accepting, let running requests finish and send their answers, then close."""
+        deadline = time.monotonic() + timeout
+        self._run_in_loop(self._stop_accepting)
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
+        while self._unsent_output() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self._run_in_loop(lambda: close_all(self._server._map))
+        if self._thread.is_alive():
+            self._thread.join(max(0.0, deadline - time.monotonic()))
         log.info("Server on %s stopped", self.url)
+
+    def _run_in_loop(self, action) -> None:
+        """Run ``action`` on the server's own thread, where its sockets may be touched."""
+        if self._thread.is_alive():
+            self._server.trigger.pull_trigger(action)
+        else:
+            action()
+
+    def _stop_accepting(self) -> None:
+        self._server.accepting = False
+
+    def _unsent_output(self) -> bool:
+        # Waitress keeps its connections in the server's socket map (not a public attribute).
+        return any(
+            getattr(channel, "total_outbufs_len", 0) for channel in list(self._server._map.values())
+        )
 
 
 def start_server(app, port: int = 0) -> Server:

@@ -26,9 +26,18 @@ class WindowGeometry:
         geometry = cls()
         if not isinstance(data, dict):
             return geometry
-        for name, low in (("width", MIN_WIDTH), ("height", MIN_HEIGHT), ("x", -MAX_EXTENT), ("y", -MAX_EXTENT)):
+        for name, low in (
+            ("width", MIN_WIDTH),
+            ("height", MIN_HEIGHT),
+            ("x", -MAX_EXTENT),
+            ("y", -MAX_EXTENT),
+        ):
             value = data.get(name)
-            if isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_EXTENT:
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and low <= value <= MAX_EXTENT
+            ):
                 setattr(geometry, name, value)
         return geometry
 

@@ -1,0 +1,113 @@
+import http.client
+import socket
+import threading
+import time
+
+import pytest
+
+from desktop.server import HOST, Server, ServerNotReady, start_server
+
+from .helpers import submit_name
+
+
+def get(url_port: int, path: str = "/") -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection(HOST, url_port, timeout=5)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex((HOST, port)) != 0
+
+
+@pytest.fixture
+def server(app):
+    server = start_server(app)
+    yield server
+    server.stop()
+
+
+def test_server_answers_over_real_http_on_loopback(server):
+    server.wait_until_ready()
+    response = get(server.port)
+    assert response.status == 200
+    assert b"Hello, Stranger!" in response.body
+    assert server.url == f"http://127.0.0.1:{server.port}/"
+
+
+def test_server_listens_on_loopback_only(server):
+    assert server._server.socket.getsockname()[0] == "127.0.0.1"
+
+
+def test_server_serves_static_assets(server):
+    response = get(server.port, "/static/vendor/moment/moment-with-locales.min.js")
+    assert response.status == 200
+    assert len(response.body) > 100_000
+
+
+def test_stop_frees_the_port(app):
+    server = start_server(app)
+    server.wait_until_ready()
+    server.stop()
+    assert port_is_free(server.port)
+
+
+def test_taken_port_falls_back_to_a_free_one(app, caplog):
+    with socket.socket() as squatter:
+        squatter.bind((HOST, 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        server = start_server(app, taken)
+        try:
+            assert server.port != taken
+            server.wait_until_ready()
+            assert get(server.port).status == 200
+        finally:
+            server.stop()
+    assert f"Port {taken} is not available" in caplog.text
+
+
+def test_wait_until_ready_gives_up_on_a_server_that_never_answers(app):
+    server = Server(app)  # bound, but its thread is never started
+    try:
+        with pytest.raises(ServerNotReady, match="did not answer"):
+            server.wait_until_ready(timeout=0.3)
+    finally:
+        server.stop()
+
+
+def test_stop_lets_a_request_in_progress_finish(app):
+    started = threading.Event()
+
+    @app.route("/slow")
+    def slow():
+        started.set()
+        time.sleep(0.5)
+        return "finished"
+
+    server = start_server(app)
+    result = {}
+
+    def request_slow():
+        result["response"] = get(server.port, "/slow")
+
+    client = threading.Thread(target=request_slow)
+    client.start()
+    assert started.wait(5)
+    server.stop()
+    client.join(5)
+    assert result["response"].body == b"finished"
+
+
+def test_sessions_work_through_the_real_server(app, server):
+    client = app.test_client()
+    submit_name(client, "Alice")
+    cookie = client.get_cookie("flasky_session")
+    connection = http.client.HTTPConnection(HOST, server.port, timeout=5)
+    connection.request("GET", "/", headers={"Cookie": f"flasky_session={cookie.value}"})
+    assert b"Hello, Alice!" in connection.getresponse().read()
+    connection.close()
