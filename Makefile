@@ -10,7 +10,7 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
 # Tests run real windows on a virtual screen and take screenshots.
-TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth imagemagick
+TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs
 
 .PHONY: run test lint format lock clean system-run system-test
 

@@ -1,11 +1,11 @@
 """What a launch does: prepare the user's files and the server, then show the app one way."""
 
 import logging
+import os
 import signal
 import threading
 import webbrowser
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import click
@@ -55,6 +55,49 @@ class Launch:
         return server
 
 
+class StopSignals:
+    """SIGTERM and Ctrl-C, taken as a request to stop from the moment the launch begins.
+
+    The signal handler itself does nothing: Python's wakeup file descriptor carries the
+    signal to a watcher thread, which may take locks and touch the window safely.
+    """
+
+    def __init__(self):
+        self.requested = threading.Event()
+        self._action: Callable[[], None] | None = None
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "StopSignals":
+        read_end, write_end = os.pipe()
+        os.set_blocking(write_end, False)
+        self._pipe = (read_end, write_end)
+        self._previous_wakeup = signal.set_wakeup_fd(write_end)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            self._previous[number] = signal.signal(number, lambda *_: None)
+        threading.Thread(target=self._watch, name="flasky-signals", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        signal.set_wakeup_fd(self._previous_wakeup)
+        os.close(self._pipe[1])
+
+    def on_stop(self, action: Callable[[], None]) -> None:
+        """Call ``action`` when a stop is requested (at once if it already was)."""
+        self._action = action
+        if self.requested.is_set():
+            action()
+
+    def _watch(self) -> None:
+        with os.fdopen(self._pipe[0], "rb", buffering=0) as signals:
+            while received := signals.read(1):
+                log.info("Received signal %d; stopping.", received[0])
+                self.requested.set()
+                if self._action:
+                    self._action()
+
+
 def say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -84,17 +127,18 @@ def launch(options: LaunchOptions) -> int:
         problem = display_problem(options.display, options.wayland_display, options.qpa_platform)
     if problem:
         return no_window(problem)
-    launch = prepare(options)
-    try:
-        if options.mode == "self-test":
-            return run_self_test(launch)
-        if options.mode == "window":
-            return show_window(launch, options.port)
-        return serve(launch, options.port, open_browser=options.mode == "browser")
-    except ServerNotReady as error:
-        log.error("%s", error)
-        say("Flasky's server did not start. The log file has the details.")
-        return EXIT_FAILURE
+    with StopSignals() as stop:
+        launch = prepare(options)
+        try:
+            if options.mode == "self-test":
+                return run_self_test(launch)
+            if options.mode == "window":
+                return show_window(launch, options.port, stop)
+            return serve(launch, options.port, stop, open_browser=options.mode == "browser")
+        except ServerNotReady as error:
+            log.error("%s", error)
+            say("Flasky's server did not start. The log file has the details.")
+            return EXIT_FAILURE
 
 
 def no_window(problem: str) -> int:
@@ -116,20 +160,18 @@ def run_self_test(launch: Launch) -> int:
     return EXIT_OK if passed else EXIT_FAILURE
 
 
-def serve(launch: Launch, port: int, open_browser: bool) -> int:
+def serve(launch: Launch, port: int, stop: StopSignals, open_browser: bool) -> int:
     server = launch.start_server(port)
-    stop = threading.Event()
-    with on_stop_signals(stop.set):
-        click.echo(f"Flasky is serving on {server.url} (press Ctrl-C to stop).")
-        if open_browser:
-            webbrowser.open(server.url)
-        stop.wait()
+    click.echo(f"Flasky is serving on {server.url} (press Ctrl-C to stop).")
+    if open_browser:
+        webbrowser.open(server.url)
+    stop.requested.wait()
     server.stop()
     click.echo("Flasky stopped.")
     return EXIT_OK
 
 
-def show_window(launch: Launch, port: int) -> int:
+def show_window(launch: Launch, port: int, stop: StopSignals) -> int:
     instance = SingleInstance(instance_address(launch.paths.data), launch.secret_key)
     if not instance.acquire():
         shown = instance.ask_running_instance_to_show()
@@ -149,26 +191,13 @@ def show_window(launch: Launch, port: int) -> int:
                 title="Flasky" if launch.saving else "Flasky (not saving)",
             )
             instance.listen(window.bring_to_front)
-            with on_stop_signals(window.close):
+            stop.on_stop(window.close)
+            if not stop.requested.is_set():
                 window.run(storage=launch.paths.web_storage if launch.saving else None)
-            save_geometry(launch.paths.settings, window.geometry)
+                save_geometry(launch.paths.settings, window.geometry)
         finally:
             server.stop()
     finally:
         instance.release()
     log.info("Window closed; exiting.")
     return EXIT_OK
-
-
-@contextmanager
-def on_stop_signals(stop: Callable[[], None]):
-    """Call ``stop`` on SIGTERM (and Ctrl-C), restoring the previous handlers afterwards."""
-    signals = [signal.SIGTERM, signal.SIGINT]
-    previous = {number: signal.getsignal(number) for number in signals}
-    for number in signals:
-        signal.signal(number, lambda *_: stop())
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)

@@ -7,7 +7,7 @@ import threading
 import time
 
 from waitress.server import create_server
-from waitress.wasyncore import close_all
+from waitress.wasyncore import close_all, loop
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,14 @@ class Server:
         )
         self.port = int(self._server.effective_port)
         self.url = f"http://{HOST}:{self.port}/"
-        self._thread = threading.Thread(target=self._server.run, name="flasky-server", daemon=True)
+        # Waitress keeps its listening socket and connections in this map (not a public
+        # attribute); serving it here, rather than with server.run(), lets stop() end the
+        # loop first and close the sockets afterwards, from one thread at a time.
+        self._sockets = self._server._map
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(
+            target=self._serve_until_stopped, name="flasky-server", daemon=True
+        )
 
     def start(self) -> "Server":
         self._thread.start()
@@ -61,29 +68,31 @@ class Server:
     def stop(self, timeout: float = 5.0) -> None:
         """Stop accepting, let running requests finish and send their answers, then close."""
         deadline = time.monotonic() + timeout
-        self._run_in_loop(self._stop_accepting)
+        self._server.accepting = False
+        self._server.pull_trigger()
         self._server.task_dispatcher.shutdown(cancel_pending=False, timeout=timeout)
         while self._unsent_output() and time.monotonic() < deadline:
             time.sleep(0.01)
-        self._run_in_loop(lambda: close_all(self._server._map))
+        self._stopping.set()
+        self._server.pull_trigger()
         if self._thread.is_alive():
             self._thread.join(max(0.0, deadline - time.monotonic()))
+        close_all(self._sockets)
         log.info("Server on %s stopped", self.url)
 
-    def _run_in_loop(self, action) -> None:
-        """Run ``action`` on the server's own thread, where its sockets may be touched."""
-        if self._thread.is_alive():
-            self._server.trigger.pull_trigger(action)
-        else:
-            action()
-
-    def _stop_accepting(self) -> None:
-        self._server.accepting = False
+    def _serve_until_stopped(self) -> None:
+        adjustments = self._server.adj
+        while not self._stopping.is_set():
+            loop(
+                timeout=adjustments.asyncore_loop_timeout,
+                map=self._sockets,
+                use_poll=adjustments.asyncore_use_poll,
+                count=1,
+            )
 
     def _unsent_output(self) -> bool:
-        # Waitress keeps its connections in the server's socket map (not a public attribute).
         return any(
-            getattr(channel, "total_outbufs_len", 0) for channel in list(self._server._map.values())
+            getattr(channel, "total_outbufs_len", 0) for channel in list(self._sockets.values())
         )
 
 

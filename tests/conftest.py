@@ -1,3 +1,7 @@
+import os
+import shutil
+import subprocess
+
 import pytest
 
 from webapp import create_app
@@ -19,3 +23,36 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def xvfb():
+    """A virtual X screen for real windows; its display name, like ``:1``."""
+    if not shutil.which("Xvfb"):
+        pytest.fail("Xvfb is missing: `make test` installs it.")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=[write_end],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as announcement:
+        number = announcement.readline().strip()
+    if not number:
+        server.kill()
+        pytest.fail("Xvfb did not start.")
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)

@@ -1,0 +1,176 @@
+"""The command line, run as ``python main.py`` in a subprocess, as a user runs it."""
+
+import os
+import signal
+import socket
+import subprocess
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from desktop import __version__
+
+from .app_process import AppProcess, run_main, user_environment
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def env(home) -> dict[str, str]:
+    return user_environment(home)
+
+
+def get(port: int, path: str = "/") -> tuple[int, str]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return response.status, response.read().decode()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@contextmanager
+def read_only(directory: Path):
+    """Make ``directory`` unwritable, even for root (who ignores permission bits)."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(directory)], check=True)
+    else:
+        directory.chmod(0o555)
+    try:
+        yield
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(directory)], check=True)
+        else:
+            directory.chmod(0o755)
+
+
+def test_help_describes_every_option(env):
+    result = run_main("--help", env=env)
+    assert result.returncode == 0
+    for option in ["--browser", "--serve", "--self-test", "--port", "--debug", "--version"]:
+        assert option in result.stdout
+
+
+def test_version_prints_the_version(env):
+    result = run_main("--version", env=env)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"Flasky Desktop, version {__version__}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--bogus"], ["--port", "http"], ["--port", "70000"], ["--port"], ["extra-argument"]],
+)
+def test_bad_command_line_is_one_line_and_status_2(env, args):
+    result = run_main(*args, env=env)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("flasky: ")
+
+
+def test_self_test_fetches_the_page_and_its_assets(env):
+    result = run_main("--self-test", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Self-test passed: the home page and its 7 assets")
+
+
+def test_no_display_gives_a_clear_message_and_status_3(env):
+    result = run_main(env=env)
+    assert result.returncode == 3
+    assert "there is no display" in result.stderr
+    assert "--browser" in result.stderr and "--serve" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_display_that_does_not_answer_gives_status_3(home):
+    result = run_main(env=user_environment(home, display=":987"))
+    assert result.returncode == 3
+    assert "the display :987 does not answer" in result.stderr
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_the_url_serves_and_stops_cleanly(home, env, stop_signal):
+    app = AppProcess(home, "--serve", env=env)
+    port = app.port
+    status, page = get(port)
+    assert status == 200 and "Hello, Stranger!" in page
+    app.send(stop_signal)
+    assert app.wait() == 0
+    output = app.output()
+    assert f"Flasky is serving on http://127.0.0.1:{port}/" in output
+    assert "Flasky stopped." in output
+    assert "Traceback" not in output
+    assert port_is_free(port)
+
+
+def test_requested_port_is_used(home, env):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    app = AppProcess(home, "--serve", "--port", str(free), env=env)
+    try:
+        assert app.port == free
+    finally:
+        app.send()
+        app.wait()
+
+
+def test_taken_port_falls_back_to_a_free_one_and_logs_it(home, env):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        app = AppProcess(home, "--serve", "--port", str(taken), env=env)
+        try:
+            assert app.port != taken
+            assert get(app.port)[0] == 200
+            assert f"Port {taken} is not available" in app.log()
+        finally:
+            app.send()
+            assert app.wait() == 0
+
+
+def test_read_only_data_folder_still_serves_and_keeps_the_saved_key(home, env):
+    assert run_main("--self-test", env=env).returncode == 0
+    data = home / "data" / "Flasky"
+    key = (data / "secret_key").read_bytes()
+    with read_only(data):
+        app = AppProcess(home, "--serve", env=env)
+        try:
+            assert get(app.port)[0] == 200
+        finally:
+            app.send()
+            assert app.wait() == 0
+        assert "cannot write to its data folder" in app.output()
+    assert (data / "secret_key").read_bytes() == key
+
+
+def test_a_file_in_place_of_the_data_folder_does_not_stop_the_app(home, env):
+    (home / "data").mkdir(parents=True)
+    (home / "data" / "Flasky").write_text("not a folder")
+    result = run_main("--self-test", env=env)
+    assert result.returncode == 0
+    assert "cannot write to its data folder" in result.stderr
+    assert (home / "data" / "Flasky").read_text() == "not a folder"
+
+
+def test_unwritable_log_folder_is_reported_and_the_app_runs(home, env):
+    (home / "state").mkdir(parents=True)
+    (home / "state" / "Flasky").write_text("not a folder")
+    result = run_main("--self-test", env=env)
+    assert result.returncode == 0
+    assert "running without a log file" in result.stderr
+
+
+def test_secret_key_from_the_environment_wins(home, env):
+    env["FLASKY_SECRET_KEY"] = "from the environment"
+    assert run_main("--self-test", env=env).returncode == 0
+    assert not (home / "data" / "Flasky" / "secret_key").exists()

@@ -1,0 +1,155 @@
+"""The real app in a real window: pywebview's Qt backend on a virtual X screen.
+
+Each launch is its own process: Qt cannot start a second GUI loop in one process.
+"""
+
+import json
+import re
+import signal
+import socket
+import sqlite3
+from pathlib import Path
+
+import psutil
+import pytest
+
+from webapp import create_app
+from webapp.config import DesktopConfig
+
+from .app_process import ROOT, AppProcess, run_main, user_environment
+from .x11 import Geometry, Screen
+
+pytestmark = pytest.mark.window
+
+ARTIFACTS = ROOT / "tests" / "artifacts"
+PAGE_LOADED = r"Page loaded: http://127\.0\.0\.1:(\d+)/ \((.*)\)"
+
+
+@pytest.fixture
+def screen(xvfb):
+    screen = Screen(xvfb)
+    yield screen
+    screen.close()
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def env(home, xvfb) -> dict[str, str]:
+    return user_environment(home, display=xvfb)
+
+
+def launch(home, env, title="Hello, Stranger! · Flasky") -> AppProcess:
+    app = AppProcess(home, env=env)
+    try:
+        app.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape(title)))
+    except AssertionError:
+        app.kill()
+        raise
+    return app
+
+
+def close_and_wait(screen: Screen, app: AppProcess) -> int:
+    screen.ask_to_close(screen.find_window("Flasky"))
+    return app.wait()
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def stored_session(home: Path) -> dict:
+    """The session cookie the window's web engine saved on disk, decoded with the app's key."""
+    data = home / "data" / "Flasky"
+    with sqlite3.connect(data / "webview" / "Cookies") as cookies:
+        (value,) = cookies.execute(
+            "SELECT value FROM cookies WHERE name = 'flasky_session'"
+        ).fetchone()
+    config = DesktopConfig()
+    config.SECRET_KEY = (data / "secret_key").read_text()
+    app = create_app(config)
+    return app.session_interface.get_signing_serializer(app).loads(value)
+
+
+def test_window_shows_the_app_and_closing_it_ends_everything(screen, home, env):
+    app = launch(home, env)
+    port = app.port
+    helpers = app.descendants()
+    assert any("QtWebEngineProcess" in process.name() for process in helpers)
+    screen.screenshot(ARTIFACTS / "window.png")
+
+    assert close_and_wait(screen, app) == 0
+    assert "Window closed; exiting." in app.log()
+    assert port_is_free(port)
+    _, alive = psutil.wait_procs(helpers, timeout=5)
+    assert alive == []
+
+
+def test_sigterm_closes_the_window_and_exits_cleanly(screen, home, env):
+    app = launch(home, env)
+    helpers = app.descendants()
+    app.send(signal.SIGTERM)
+    assert app.wait() == 0
+    assert port_is_free(app.port)
+    assert psutil.wait_procs(helpers, timeout=5)[1] == []
+
+
+def test_greeting_and_name_history_survive_a_restart(screen, home, env):
+    first = launch(home, env)
+    screen.type_into(screen.find_window("Flasky"), "Alice")
+    first.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape("Hello, Alice! · Flasky")))
+    assert close_and_wait(screen, first) == 0
+    assert stored_session(home)["names"] == ["Alice"]
+
+    second = launch(home, env, title="Hello, Alice! · Flasky")
+    screen.type_into(screen.find_window("Flasky"), "Bob")
+    second.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape("Hello, Bob! · Flasky")))
+    assert close_and_wait(screen, second) == 0
+    session = stored_session(home)
+    assert session["name"] == "Bob"
+    assert session["names"] == ["Alice", "Bob"]
+
+
+def test_window_geometry_survives_a_restart(screen, home, env):
+    first = launch(home, env)
+    moved = Geometry(x=40, y=30, width=900, height=640)
+    screen.move_and_resize(screen.find_window("Flasky"), moved)
+    # X delivers the configure before the close request, so Qt sees the move first.
+    assert close_and_wait(screen, first) == 0
+    saved = json.loads((home / "config" / "Flasky" / "settings.json").read_text())["window"]
+    assert saved == {"width": 900, "height": 640, "x": 40, "y": 30}
+
+    second = launch(home, env)
+    try:
+        assert screen.geometry(screen.find_window("Flasky")) == moved
+    finally:
+        assert close_and_wait(screen, second) == 0
+
+
+def test_second_launch_brings_the_first_forward_and_exits_0(screen, home, env):
+    first = launch(home, env)
+    try:
+        second = run_main(env=env)
+        assert second.returncode == 0
+        assert "Flasky is already running; its window is now in front." in second.stderr
+        first.wait_for_log("Another launch asked to show the window")
+    finally:
+        assert close_and_wait(screen, first) == 0
+
+
+def test_missing_web_view_backend_gives_a_clear_message(home, env, tmp_path):
+    broken = tmp_path / "broken" / "PyQt6"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text(
+        "raise ImportError('libQt6WebEngineCore.so.6: cannot open shared object file')\n"
+    )
+    env["PYTHONPATH"] = str(broken.parent)
+    result = run_main(env=env)
+    assert result.returncode == 3
+    assert "no usable web view backend" in result.stderr
+    assert "--browser" in result.stderr
+    assert "Traceback" not in result.stderr
