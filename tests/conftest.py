@@ -20,11 +20,6 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
 @pytest.fixture(scope="session")
 def xvfb():
     """A virtual X screen for real windows; its display name, like ``:1``."""
