@@ -6,7 +6,7 @@ import signal
 import threading
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import click
 from flask import Flask
@@ -14,6 +14,7 @@ from flask import Flask
 from webapp import create_app
 from webapp.config import load_config
 
+from .access import ACCESS_COOKIE, TOKEN_PARAMETER, AccessGuard, new_token
 from .gui import backend_problem, display_problem
 from .instance import SingleInstance, instance_address
 from .logs import setup_logging
@@ -48,11 +49,17 @@ class Launch:
     secret_key: str
     saving: bool
     app: Flask
+    token: str = field(default_factory=new_token)
 
     def start_server(self, port: int) -> Server:
-        server = start_server(self.app, port)
-        server.wait_until_ready()
+        """Serve the app to holders of this launch's token, once it answers."""
+        server = start_server(AccessGuard(self.app, self.token), port)
+        server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
         return server
+
+    def entry_url(self, server: Server) -> str:
+        """The address that lets a browser in: it trades the token for a cookie."""
+        return f"{server.url}?{TOKEN_PARAMETER}={self.token}"
 
 
 class StopSignals:
@@ -153,7 +160,7 @@ def no_window(problem: str) -> int:
 def run_self_test(launch: Launch) -> int:
     server = launch.start_server(0)
     try:
-        passed, summary = self_test(server.url)
+        passed, summary = self_test(launch.entry_url(server))
     finally:
         server.stop()
     click.echo(f"Self-test {'passed' if passed else 'failed'}: {summary}.")
@@ -162,9 +169,10 @@ def run_self_test(launch: Launch) -> int:
 
 def serve(launch: Launch, port: int, stop: StopSignals, open_browser: bool) -> int:
     server = launch.start_server(port)
-    click.echo(f"Flasky is serving on {server.url} (press Ctrl-C to stop).")
+    url = launch.entry_url(server)
+    click.echo(f"Flasky is serving on {url} (press Ctrl-C to stop).")
     if open_browser:
-        webbrowser.open(server.url)
+        webbrowser.open(url)
     stop.requested.wait()
     server.stop()
     click.echo("Flasky stopped.")
@@ -186,7 +194,7 @@ def show_window(launch: Launch, port: int, stop: StopSignals) -> int:
         server = launch.start_server(port)
         try:
             window = AppWindow(
-                server.url,
+                launch.entry_url(server),
                 load_geometry(launch.paths.settings),
                 title="Flasky" if launch.saving else "Flasky (not saving)",
             )

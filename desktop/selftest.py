@@ -30,28 +30,41 @@ def page_resources(html: str) -> PageResources:
     return parser
 
 
-def fetch(base_url: str, path: str) -> tuple[int, bytes]:
-    parts = urlsplit(base_url)
+def fetch(url: str, path: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
-        return response.status, response.read()
+        return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
 
 
-def self_test(base_url: str) -> tuple[bool, str]:
-    """Whether the app serves its home page and all its assets, with a one-line summary."""
-    status, body = fetch(base_url, "/")
+def self_test(entry_url: str) -> tuple[bool, str]:
+    """Whether the app lets in the entry URL's holder (only), and serves its home page and
+    every asset that page loads; with a one-line summary."""
+    parts = urlsplit(entry_url)
+    status, _, _ = fetch(entry_url, "/")
+    if status != 403:
+        return False, f"a request without the launch token answered {status}, not 403"
+    status, headers, _ = fetch(entry_url, f"{parts.path}?{parts.query}")
+    cookie = headers.get("Set-Cookie", "").split(";")[0]
+    if status != 303 or not cookie:
+        return False, f"the entry URL answered {status} without an access cookie"
+    status, _, body = fetch(entry_url, "/", cookie)
     if status != 200 or b"Flasky" not in body:
         return False, f"the home page answered {status}"
     resources = page_resources(body.decode("utf-8")).resources
     for resource in resources:
-        absolute = urljoin(base_url, resource)
-        if urlsplit(absolute).netloc != urlsplit(base_url).netloc:
+        absolute = urljoin(entry_url, resource)
+        if urlsplit(absolute).netloc != parts.netloc:
             return False, f"the home page loads {resource} from another origin"
-        status, body = fetch(base_url, urlsplit(absolute).path)
+        status, _, body = fetch(entry_url, urlsplit(absolute).path, cookie)
         if status != 200 or not body:
             return False, f"{resource} answered {status}"
-    return True, f"the home page and its {len(resources)} assets are served by {base_url}"
+    base = f"{parts.scheme}://{parts.netloc}/"
+    return (
+        True,
+        f"the home page and its {len(resources)} assets are served by {base} to the app only",
+    )

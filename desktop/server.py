@@ -46,13 +46,15 @@ class Server:
         log.info("Serving on %s", self.url)
         return self
 
-    def wait_until_ready(self, timeout: float = 10.0, path: str = "/") -> None:
+    def wait_until_ready(
+        self, timeout: float = 10.0, headers: dict[str, str] | None = None
+    ) -> None:
         """Return once the app answers an HTTP request; raise ServerNotReady otherwise."""
         deadline = time.monotonic() + timeout
         while True:
             connection = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
             try:
-                connection.request("GET", path)
+                connection.request("GET", "/", headers=headers or {})
                 status = connection.getresponse().status
                 if status < 500:
                     return

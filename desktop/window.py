@@ -88,5 +88,6 @@ class AppWindow:
         self.geometry.x, self.geometry.y = x, y
 
     def _log_page(self) -> None:
-        title = self.window.evaluate_js("document.title")
+        # run_js, not evaluate_js: the latter wraps the script in eval(), which the CSP forbids.
+        title = self.window.run_js("document.title")
         log.info("Page loaded: %s (%s)", self.window.get_current_url(), title)

@@ -55,6 +55,7 @@ class AppProcess:
         self.home = home
         self.log_file = Path(env["XDG_STATE_HOME"]) / "Flasky" / "log" / "flasky.log"
         self.log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
+        self._stdout_read: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "main.py"), *args],
             env=env,
@@ -86,6 +87,15 @@ class AppProcess:
     def port(self) -> int:
         return int(self.wait_for_log(r"Serving on http://127\.0\.0\.1:(\d+)/").group(1))
 
+    @property
+    def entry_url(self) -> str:
+        """The tokenized address that ``--serve`` prints first."""
+        line = self.process.stdout.readline()
+        self._stdout_read.append(line)
+        match = re.search(r"serving on (http://\S+) ", line)
+        assert match, f"no address in {line!r}:\n{self.log()}"
+        return match.group(1)
+
     def descendants(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
 
@@ -101,7 +111,7 @@ class AppProcess:
 
     def output(self) -> str:
         stdout, stderr = self.process.communicate(timeout=10)
-        return stdout + stderr
+        return "".join(self._stdout_read) + stdout + stderr
 
     def kill(self) -> None:
         for process in [*self.descendants(), psutil.Process(self.process.pid)]:

@@ -2,33 +2,16 @@
 
 import hashlib
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from desktop.selftest import page_resources
+
 from .helpers import submit_name
 
 VENDOR = Path(__file__).parents[1] / "webapp" / "static" / "vendor" / "moment"
-
-
-class ResourceCollector(HTMLParser):
-    """Collects the URLs a page loads: scripts, stylesheets, icons, images, frames, media."""
-
-    def __init__(self):
-        super().__init__()
-        self.resources: list[str] = []
-        self.links: list[dict[str, str | None]] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "a":
-            self.links.append(attributes)
-        elif tag == "link":
-            self.resources.append(attributes.get("href") or "")
-        elif "src" in attributes:
-            self.resources.append(attributes["src"] or "")
 
 
 def get_pages(app, client):
@@ -41,7 +24,9 @@ def get_pages(app, client):
         ):
             continue
         path = rule.rule.replace("<name>", "Dave").replace("<int:id>", "1")
-        yield path, client.get(path, follow_redirects=True)
+        response = client.get(path, follow_redirects=True)
+        if response.mimetype == "text/html":
+            yield path, response
     yield "/missing", client.get("/missing")
 
 
@@ -49,8 +34,7 @@ def test_every_page_loads_only_same_origin_resources(app, client):
     origin = "http://localhost"
     checked = 0
     for path, response in get_pages(app, client):
-        parser = ResourceCollector()
-        parser.feed(response.text)
+        parser = page_resources(response.text)
         assert parser.resources, path
         for resource in parser.resources:
             absolute = urljoin(origin + path, resource)
@@ -62,9 +46,7 @@ def test_every_page_loads_only_same_origin_resources(app, client):
 
 def test_links_to_other_sites_open_in_a_new_window(app, client):
     for _path, response in get_pages(app, client):
-        parser = ResourceCollector()
-        parser.feed(response.text)
-        for link in parser.links:
+        for link in page_resources(response.text).links:
             if urlsplit(link["href"]).netloc:
                 assert link.get("target") == "_blank"
                 assert "noopener" in link.get("rel", "")

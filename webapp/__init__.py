@@ -7,6 +7,7 @@ from flask_bootstrap import Bootstrap5
 from flask_moment import Moment
 from flask_wtf.csrf import CSRFProtect
 
+from . import security
 from .config import Config, load_config
 
 bootstrap = Bootstrap5()
@@ -27,6 +28,8 @@ def create_app(config: Config | None = None) -> Flask:
     bootstrap.init_app(app)
     moment.init_app(app)
     csrf.init_app(app)
+
+    security.init_app(app)
 
     from .main import bp
 

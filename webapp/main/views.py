@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 
+from .. import moment
 from . import bp
 from .forms import NameForm
 
@@ -98,3 +99,9 @@ def response():
 @bp.route("/redirect")
 def redirect_home():
     return redirect(url_for(".index"))
+
+
+@bp.route("/flask-moment.js")
+def flask_moment_js():
+    """Flask-Moment's rendering code as a script file: the CSP allows no inline script."""
+    return moment.flask_moment_js(), 200, {"Content-Type": "text/javascript; charset=utf-8"}
