@@ -12,7 +12,7 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 # Tests run real windows on a virtual screen and take screenshots.
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs
 
-.PHONY: run test lint format lock clean system-run system-test
+.PHONY: run test fuzz load lint format lock clean system-run system-test
 
 run: system-run $(VENV)/.runtime
 	@$(BIN)/python main.py; status=$$?; \
@@ -22,6 +22,14 @@ test: system-test $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+# Hypothesis at full strength: over 10,000 requests; prints how many it sent.
+fuzz: $(VENV)/.dev
+	$(BIN)/pytest -q -p no:randomly tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
+
+# The full bounded load run: 10,000 requests from 16 threads, loopback only.
+load: $(VENV)/.dev
+	$(BIN)/python -m bench.load --requests 10000 --concurrency 16
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

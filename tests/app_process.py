@@ -1,7 +1,9 @@
 """Run ``python main.py`` as a user would, in a home folder of its own, and watch it."""
 
+import functools
 import os
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -87,9 +89,11 @@ class AppProcess:
     def port(self) -> int:
         return int(self.wait_for_log(r"Serving on http://127\.0\.0\.1:(\d+)/").group(1))
 
-    @property
+    @functools.cached_property
     def entry_url(self) -> str:
         """The tokenized address that ``--serve`` prints first."""
+        ready, _, _ = select.select([self.process.stdout], [], [], 60)
+        assert ready, f"nothing printed within 60s:\n{self.log()}"
         line = self.process.stdout.readline()
         self._stdout_read.append(line)
         match = re.search(r"serving on (http://\S+) ", line)

@@ -1,11 +1,18 @@
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
+from hypothesis import settings
 
 from webapp import create_app
 from webapp.config import TestingConfig
+
+# `make test` runs a quick profile; `make fuzz` passes --hypothesis-profile=fuzz.
+settings.register_profile("quick", max_examples=60, deadline=None)
+settings.register_profile("fuzz", max_examples=2100, deadline=None)
+settings.load_profile("quick")
 
 
 @pytest.fixture
@@ -51,3 +58,9 @@ def xvfb():
     yield f":{number}"
     server.terminate()
     server.wait(10)
+
+
+def pytest_terminal_summary(terminalreporter):
+    fuzzing = sys.modules.get("tests.test_fuzz")
+    if fuzzing and fuzzing.requests_sent:
+        terminalreporter.write_line(f"Fuzzing: {fuzzing.requests_sent} requests sent to the app.")

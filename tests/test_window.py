@@ -153,3 +153,13 @@ def test_missing_web_view_backend_gives_a_clear_message(home, env, tmp_path):
     assert "no usable web view backend" in result.stderr
     assert "--browser" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_corrupt_settings_are_ignored_and_replaced_on_close(screen, home, env):
+    settings = home / "config" / "Flasky" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_bytes(b'{"window": [\xff')
+    app = launch(home, env)
+    assert "Ignoring the unreadable settings file" in app.log()
+    assert close_and_wait(screen, app) == 0
+    assert json.loads(settings.read_text())["window"]["width"] == 1100
