@@ -12,7 +12,7 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 # Tests run real windows on a virtual screen and take screenshots.
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs
 
-.PHONY: run test fuzz load lint format lock clean system-run system-test
+.PHONY: run test fuzz load bench lint format lock clean system-run system-test
 
 run: system-run $(VENV)/.runtime
 	@$(BIN)/python main.py; status=$$?; \
@@ -30,6 +30,11 @@ fuzz: $(VENV)/.dev
 # The full bounded load run: 10,000 requests from 16 threads, loopback only.
 load: $(VENV)/.dev
 	$(BIN)/python -m bench.load --requests 10000 --concurrency 16
+
+# Launch time, memory, shutdown and server throughput against their baselines, in one run:
+# writes docs/benchmarks.md and docs/benchmarks.json.
+bench: system-test $(VENV)/.dev
+	$(BIN)/python -m bench.run
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

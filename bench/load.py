@@ -89,10 +89,18 @@ def access_cookie(entry_url: str) -> str:
     return response.getheader("Set-Cookie").split(";")[0]
 
 
-def run_load(entry_url: str, server: psutil.Process, requests: int, concurrency: int) -> LoadResult:
-    """Send ``requests`` GETs from ``concurrency`` threads; sample the server's RSS 10 times."""
-    parts = urlsplit(entry_url)
-    headers = {"Cookie": access_cookie(entry_url)}
+def run_load(
+    url: str,
+    server: psutil.Process,
+    requests: int,
+    concurrency: int,
+    paths: list[str] = PATHS,
+    headers: dict[str, str] | None = None,
+) -> LoadResult:
+    """Send ``requests`` GETs for ``paths`` from ``concurrency`` threads to the server at
+    ``url``; sample the server's RSS 10 times."""
+    parts = urlsplit(url)
+    headers = headers or {}
     result = LoadResult(requests, concurrency)
     lock = threading.Lock()
     sent = iter(range(requests))
@@ -108,7 +116,7 @@ def run_load(entry_url: str, server: psutil.Process, requests: int, concurrency:
                 break
             started = time.perf_counter()
             try:
-                connection.request("GET", PATHS[number % len(PATHS)], headers=headers)
+                connection.request("GET", paths[number % len(paths)], headers=headers)
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200

@@ -4,13 +4,19 @@ import signal
 
 import psutil
 
-from bench.load import run_load, start_serving
+from bench.load import access_cookie, run_load, start_serving
 
 
 def test_concurrent_load_gets_no_errors_and_memory_settles(tmp_path):
     process, entry_url = start_serving(tmp_path)
     try:
-        result = run_load(entry_url, psutil.Process(process.pid), requests=2000, concurrency=16)
+        result = run_load(
+            entry_url,
+            psutil.Process(process.pid),
+            requests=2000,
+            concurrency=16,
+            headers={"Cookie": access_cookie(entry_url)},
+        )
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(30) == 0

@@ -1,0 +1,152 @@
+"""`make bench`: every benchmark in one run, written to docs/benchmarks.md and .json.
+
+Absolute times on a shared machine are noise; each figure is compared with its baseline,
+measured in the same run, on the same machine, and reported as a ratio of medians.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.launch import run_once, scenarios
+from bench.server import benchmark_servers
+from bench.stats import ratio, summarize
+from tests.x11 import Screen
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=[write_end],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as announcement:
+        return server, ":" + announcement.readline().strip()
+
+
+def benchmark_launches(screen: Screen, runs: int) -> dict:
+    measured = {scenario.name: [] for scenario in scenarios()}
+    for _ in range(runs):  # interleaved, so that a slow moment hits every scenario alike
+        for scenario in scenarios():
+            measured[scenario.name].append(run_once(scenario, screen))
+    results = {}
+    for scenario in scenarios():
+        runs_of = measured[scenario.name]
+        results[scenario.name] = {
+            "description": scenario.description,
+            **{
+                key: summarize([run[key] for run in runs_of])
+                for key in ("load_s", "rss_mib", "close_s")
+            },
+        }
+    floor = results["floor"]
+    for figures in results.values():
+        for key in ("load_s", "rss_mib", "close_s"):
+            figures[key]["ratio_to_floor"] = ratio(figures[key], floor[key])
+    return results
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    return (
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"{cpus} CPUs, Xvfb, software rendering"
+    )
+
+
+def write_markdown(results: dict) -> str:
+    launches = results["launch"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run by `make bench` on {results['date']} ({results['machine']}).",
+        "Each figure: median (min–max) over the runs, and the ratio of medians to its baseline in",
+        "the same run. The raw figures are in `benchmarks.json`.",
+        "",
+        "## Time to the loaded page, memory, shutdown",
+        "",
+        "Process start → the page's load event; total RSS of the process tree (Python plus the web",
+        "engine's helper processes) with the page loaded; close request → process gone.",
+        "",
+        "| launch | load (s) | × floor | memory (MiB) | × floor | shutdown (s) | × floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, figures in launches.items():
+        load, rss, close = figures["load_s"], figures["rss_mib"], figures["close_s"]
+        lines.append(
+            f"| **{name}**: {figures['description']} "
+            f"| {load['median']:.2f} ({load['min']:.2f}–{load['max']:.2f}) | {load['ratio_to_floor']} "
+            f"| {rss['median']:.0f} ({rss['min']:.0f}–{rss['max']:.0f}) | {rss['ratio_to_floor']} "
+            f"| {close['median']:.2f} ({close['min']:.2f}–{close['max']:.2f}) | {close['ratio_to_floor']} |"
+        )
+    lines += [
+        "",
+        "## Server throughput",
+        "",
+        "Requests per second and latency per path and number of concurrent clients.",
+        "",
+    ]
+    servers = results["server"]
+    ours, baseline = servers["waitress (this app)"], servers["flask run (baseline)"]
+    lines += [
+        "| path @ clients | this app: req/s | p50 ms | p99 ms "
+        "| flask run: req/s | p50 ms | p99 ms | × req/s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key in ours:
+        a, b = ours[key], baseline[key]
+        lines.append(
+            f"| {key} | {a['requests_per_second']} | {a['p50_ms']} | {a['p99_ms']} "
+            f"| {b['requests_per_second']} | {b['p50_ms']} | {b['p99_ms']} "
+            f"| {round(a['requests_per_second'] / b['requests_per_second'], 2)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=1000)
+    options = parser.parse_args()
+    xvfb, display = start_xvfb()
+    screen = Screen(display)
+    try:
+        results = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": machine(),
+            "launch": benchmark_launches(screen, options.runs),
+        }
+    finally:
+        screen.close()
+        xvfb.terminate()
+    with tempfile.TemporaryDirectory() as home:
+        results["server"] = benchmark_servers(Path(home), options.requests)
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n")
+    (DOCS / "benchmarks.md").write_text(write_markdown(results))
+    print(write_markdown(results))
+
+
+if __name__ == "__main__":
+    main()
