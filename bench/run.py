@@ -93,13 +93,14 @@ def write_markdown(results: dict) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for name, figures in launches.items():
-        load, rss, close = figures["load_s"], figures["rss_mib"], figures["close_s"]
-        lines.append(
-            f"| **{name}**: {figures['description']} "
-            f"| {load['median']:.2f} ({load['min']:.2f}–{load['max']:.2f}) | {load['ratio_to_floor']} "
-            f"| {rss['median']:.0f} ({rss['min']:.0f}–{rss['max']:.0f}) | {rss['ratio_to_floor']} "
-            f"| {close['median']:.2f} ({close['min']:.2f}–{close['max']:.2f}) | {close['ratio_to_floor']} |"
-        )
+        cells = [f"**{name}**: {figures['description']}"]
+        for key, digits in (("load_s", 2), ("rss_mib", 0), ("close_s", 2)):
+            figure = figures[key]
+            cells.append(
+                f"{figure['median']:.{digits}f} ({figure['min']:.{digits}f}–{figure['max']:.{digits}f})"
+            )
+            cells.append(str(figure["ratio_to_floor"]))
+        lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         "## Server throughput",
