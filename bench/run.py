@@ -95,11 +95,10 @@ def write_markdown(results: dict) -> str:
     for name, figures in launches.items():
         cells = [f"**{name}**: {figures['description']}"]
         for key, digits in (("load_s", 2), ("rss_mib", 0), ("close_s", 2)):
-            figure = figures[key]
-            cells.append(
-                f"{figure['median']:.{digits}f} ({figure['min']:.{digits}f}–{figure['max']:.{digits}f})"
+            median, low, high = (
+                f"{figures[key][part]:.{digits}f}" for part in ("median", "min", "max")
             )
-            cells.append(str(figure["ratio_to_floor"]))
+            cells += [f"{median} ({low}–{high})", str(figures[key]["ratio_to_floor"])]
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
