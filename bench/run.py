@@ -8,7 +8,6 @@ import argparse
 import json
 import os
 import platform
-import subprocess
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,33 +15,10 @@ from pathlib import Path
 from bench.launch import run_once, scenarios
 from bench.server import benchmark_servers
 from bench.stats import ratio, summarize
-from tests.x11 import Screen
+from tests.x11 import Screen, virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-
-
-def start_xvfb() -> tuple[subprocess.Popen, str]:
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=[write_end],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as announcement:
-        return server, ":" + announcement.readline().strip()
 
 
 def benchmark_launches(screen: Screen, runs: int) -> dict:
@@ -129,17 +105,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=1000)
     options = parser.parse_args()
-    xvfb, display = start_xvfb()
-    screen = Screen(display)
-    try:
+    with virtual_screen() as display:
+        screen = Screen(display)
         results = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
             "launch": benchmark_launches(screen, options.runs),
         }
-    finally:
         screen.close()
-        xvfb.terminate()
     with tempfile.TemporaryDirectory() as home:
         results["server"] = benchmark_servers(Path(home), options.requests)
     DOCS.mkdir(exist_ok=True)

@@ -1,6 +1,3 @@
-import os
-import shutil
-import subprocess
 import sys
 
 import pytest
@@ -8,6 +5,8 @@ from hypothesis import settings
 
 from webapp import create_app
 from webapp.config import TestingConfig
+
+from .x11 import virtual_screen
 
 # `make test` runs a quick profile; `make fuzz` passes --hypothesis-profile=fuzz.
 settings.register_profile("quick", max_examples=60, deadline=None)
@@ -30,34 +29,8 @@ def client(app):
 @pytest.fixture(scope="session")
 def xvfb():
     """A virtual X screen for real windows; its display name, like ``:1``."""
-    if not shutil.which("Xvfb"):
-        pytest.fail("Xvfb is missing: `make test` installs it.")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [
-            "Xvfb",
-            "-displayfd",
-            str(write_end),
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-            "-noreset",
-        ],
-        pass_fds=[write_end],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as announcement:
-        number = announcement.readline().strip()
-    if not number:
-        server.kill()
-        pytest.fail("Xvfb did not start.")
-    yield f":{number}"
-    server.terminate()
-    server.wait(10)
+    with virtual_screen() as display:
+        yield display
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,10 +1,48 @@
 """Act on real X windows the way a user and a window manager do."""
 
+import os
+import shutil
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from Xlib import X, display, protocol
+
+
+@contextmanager
+def virtual_screen(size: str = "1280x800x24") -> Iterator[str]:
+    """Run Xvfb on a free display number; yield its name, like ``:1``."""
+    if not shutil.which("Xvfb"):
+        raise RuntimeError("Xvfb is missing: `make test` installs it.")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write_end),
+            "-screen",
+            "0",
+            size,
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ],
+        pass_fds=[write_end],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as announcement:
+            number = announcement.readline().strip()
+        if not number:
+            raise RuntimeError("Xvfb did not start.")
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 @dataclass
