@@ -1,11 +1,7 @@
 """What a launch does: prepare the user's files and the server, then show the app one way."""
 
 import logging
-import os
-import signal
-import threading
 import webbrowser
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import click
@@ -23,6 +19,7 @@ from .secret import load_or_create_secret_key
 from .selftest import self_test
 from .server import Server, ServerNotReady, start_server
 from .settings import load_geometry, save_geometry
+from .signals import StopSignals
 
 log = logging.getLogger(__name__)
 
@@ -62,49 +59,6 @@ class Launch:
         return f"{server.url}?{TOKEN_PARAMETER}={self.token}"
 
 
-class StopSignals:
-    """SIGTERM and Ctrl-C, taken as a request to stop from the moment the launch begins.
-
-    The signal handler itself does nothing: Python's wakeup file descriptor carries the
-    signal to a watcher thread, which may take locks and touch the window safely.
-    """
-
-    def __init__(self):
-        self.requested = threading.Event()
-        self._action: Callable[[], None] | None = None
-        self._previous: dict[int, object] = {}
-
-    def __enter__(self) -> "StopSignals":
-        read_end, write_end = os.pipe()
-        os.set_blocking(write_end, False)
-        self._pipe = (read_end, write_end)
-        self._previous_wakeup = signal.set_wakeup_fd(write_end)
-        for number in (signal.SIGTERM, signal.SIGINT):
-            self._previous[number] = signal.signal(number, lambda *_: None)
-        threading.Thread(target=self._watch, name="flasky-signals", daemon=True).start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        for number, handler in self._previous.items():
-            signal.signal(number, handler)
-        signal.set_wakeup_fd(self._previous_wakeup)
-        os.close(self._pipe[1])
-
-    def on_stop(self, action: Callable[[], None]) -> None:
-        """Call ``action`` when a stop is requested (at once if it already was)."""
-        self._action = action
-        if self.requested.is_set():
-            action()
-
-    def _watch(self) -> None:
-        with os.fdopen(self._pipe[0], "rb", buffering=0) as signals:
-            while received := signals.read(1):
-                log.info("Received signal %d; stopping.", received[0])
-                self.requested.set()
-                if self._action:
-                    self._action()
-
-
 def say(message: str) -> None:
     click.echo(message, err=True)
 
@@ -135,13 +89,13 @@ def launch(options: LaunchOptions) -> int:
     if problem:
         return no_window(problem)
     with StopSignals() as stop:
-        launch = prepare(options)
+        prepared = prepare(options)
         try:
             if options.mode == "self-test":
-                return run_self_test(launch)
+                return run_self_test(prepared)
             if options.mode == "window":
-                return show_window(launch, options.port, stop)
-            return serve(launch, options.port, stop, open_browser=options.mode == "browser")
+                return show_window(prepared, options.port, stop)
+            return serve(prepared, options.port, stop, open_browser=options.mode == "browser")
         except ServerNotReady as error:
             log.error("%s", error)
             say("Flasky's server did not start. The log file has the details.")
