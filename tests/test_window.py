@@ -8,6 +8,7 @@ import re
 import signal
 import socket
 import sqlite3
+import time
 from pathlib import Path
 
 import psutil
@@ -163,3 +164,22 @@ def test_corrupt_settings_are_ignored_and_replaced_on_close(screen, home, env):
     assert "Ignoring the unreadable settings file" in app.log()
     assert close_and_wait(screen, app) == 0
     assert json.loads(settings.read_text())["window"]["width"] == 1100
+
+
+def test_links_to_other_sites_open_in_the_system_browser(screen, home, env, tmp_path):
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    browser.chmod(0o755)
+    env["BROWSER"] = str(browser)
+    app = launch(home, env)
+    try:
+        # The name field has the focus; Tab passes Submit and reaches the documentation link.
+        screen.press(screen.find_window("Flasky"), "Tab", "Tab", "Return")
+        deadline = time.monotonic() + 30
+        while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text().startswith("https://flask.palletsprojects.com/")
+        assert len(re.findall(PAGE_LOADED, app.log())) == 1
+    finally:
+        assert close_and_wait(screen, app) == 0

@@ -103,6 +103,14 @@ class Screen:
         )
         subprocess.run(["xdotool", "key", "Return"], env={"DISPLAY": self.name}, check=True)
 
+    def press(self, window, *keys: str) -> None:
+        """Press ``keys`` (xdotool names, like ``Tab`` or ``Return``) in ``window``, in order."""
+        subprocess.run(
+            ["xdotool", "windowfocus", "--sync", str(window.id), "key", "--delay", "50", *keys],
+            env={"DISPLAY": self.name},
+            check=True,
+        )
+
     def screenshot(self, path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
