@@ -9,8 +9,10 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 	libxkbfile1 libasound2 libdbus-1-3 libfontconfig1 fonts-dejavu-core libxkbcommon-x11-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-# Tests run real windows on a virtual screen and take screenshots.
-TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs
+# Tests run real windows on a virtual screen and take screenshots, and drive Chromium
+# (through Playwright) and the Nu HTML checker (Java).
+TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs \
+	chromium default-jre-headless
 
 .PHONY: run test lint format lock clean system-run system-test
 
