@@ -14,7 +14,7 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs \
 	chromium default-jre-headless
 
-.PHONY: run test lint format lock clean system-run system-test
+.PHONY: run test lint format lock screenshots clean system-run system-test
 
 run: system-run $(VENV)/.runtime
 	@$(BIN)/python main.py; status=$$?; \
@@ -58,6 +58,13 @@ lock: $(VENV)/.dev
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+# Re-take docs/screenshots/: every page at 1280x800 and 400px wide, in headless Chromium.
+screenshots: system-test $(VENV)/.dev
+	rm -rf tests/artifacts/screenshots
+	$(BIN)/pytest tests/browser/test_screenshots.py
+	rm -rf docs/screenshots
+	cp -r tests/artifacts/screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
