@@ -1,5 +1,6 @@
 """The native window: pywebview on the app's URL, with a menu, and a memory of its geometry."""
 
+import json
 import logging
 import sys
 import threading
@@ -16,6 +17,19 @@ from .settings import MIN_HEIGHT, MIN_WIDTH, WindowGeometry
 log = logging.getLogger(__name__)
 
 TITLE = "Flasky"
+
+# What a page shows, for --debug logs: its flashed messages, each Flask-Moment time as the UTC
+# value it came with and the text the web engine rendered from it (in the user's zone and
+# language), and how the page was reached (a form answered with a redirect has one redirect).
+PAGE_STATE = """({
+    alerts: [...document.querySelectorAll("[role=alert]")].map(alert => alert.innerText.trim()),
+    times: [...document.querySelectorAll("[data-timestamp]")].map(
+        time => ({utc: time.dataset.timestamp, shown: time.innerText})
+    ),
+    navigation: performance.getEntriesByType("navigation").map(
+        entry => ({type: entry.type, redirects: entry.redirectCount})
+    )[0],
+})"""
 
 
 class AppWindow:
@@ -90,3 +104,6 @@ class AppWindow:
     def _log_page(self) -> None:
         title = self.window.evaluate_js("document.title")
         log.info("Page loaded: %s (%s)", self.window.get_current_url(), title)
+        if log.isEnabledFor(logging.DEBUG):
+            state = self.window.evaluate_js(PAGE_STATE)
+            log.debug("Page shows: %s", json.dumps(state, ensure_ascii=False))

@@ -6,23 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-GERMAN_MONTHS = [
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-]  # fmt: skip
-
-
-def english_lll(moment: datetime) -> str:
-    """moment.js's 'LLL' in English: November 25, 2026 9:50 PM."""
-    hour = moment.hour % 12 or 12
-    noon = "AM" if moment.hour < 12 else "PM"
-    return f"{moment:%B} {moment.day}, {moment.year} {hour}:{moment:%M} {noon}"
-
-
-def german_lll(moment: datetime) -> str:
-    """moment.js's 'LLL' in German: 25. November 2026 21:50."""
-    return f"{moment.day}. {GERMAN_MONTHS[moment.month - 1]} {moment.year} {moment:%H:%M}"
-
+from ..moment_formats import english_lll, german_lll
 
 LOCALES = {
     "en-US": (english_lll, "a few seconds ago", "2 minutes ago"),
