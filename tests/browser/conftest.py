@@ -13,6 +13,7 @@ from playwright.sync_api import (
     Response,
     Route,
     WebError,
+    expect,
     sync_playwright,
 )
 
@@ -31,6 +32,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 30_000  # generous: the machine may be busy building bundles
+expect.set_options(timeout=TIMEOUT_MS)
 WIDE = {"width": 1280, "height": 800}
 NARROW = {"width": 400, "height": 800}
 
@@ -92,8 +94,6 @@ class Traffic:
 
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme in ("data", "blob"):  # made by the page itself, not fetched
-        return "local"
     return f"{parts.scheme}://{parts.netloc}"
 
 
