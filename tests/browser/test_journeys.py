@@ -98,7 +98,11 @@ def test_every_navbar_link_opens_its_page(new_context, viewport):
         link = links.nth(index)
         if viewport is NARROW:
             expect(link).to_be_hidden()
-            navbar.get_by_role("button", name="Toggle navigation").click()
+            toggler = navbar.get_by_role("button", name="Toggle navigation")
+            toggler.click()
+            expect(toggler).to_have_attribute("aria-expanded", "true")
+            # Bootstrap marks the menu .show once it has finished opening.
+            expect(navbar.locator(".navbar-collapse")).to_have_class(re.compile(r"\bshow\b"))
         with page.expect_navigation() as navigation:
             link.click()
         response = navigation.value
