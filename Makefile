@@ -9,10 +9,12 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 	libxkbfile1 libasound2 libdbus-1-3 libfontconfig1 fonts-dejavu-core libxkbcommon-x11-0 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-# Tests run real windows on a virtual screen and take screenshots.
-TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs
+# Tests run real windows on a virtual screen and take screenshots, and drive Chromium
+# (through Playwright) and the Nu HTML checker (Java).
+TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs \
+	chromium default-jre-headless
 
-.PHONY: run test fuzz load bench lint format lock clean system-run system-test
+.PHONY: run test fuzz load bench screenshots lint format lock clean system-run system-test
 
 run: system-run $(VENV)/.runtime
 	@$(BIN)/python main.py; status=$$?; \
@@ -69,6 +71,13 @@ lock: $(VENV)/.dev
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
+
+# Re-take docs/screenshots/: every page at 1280x800 and 400px wide, in headless Chromium.
+screenshots: system-test $(VENV)/.dev
+	rm -rf tests/artifacts/screenshots
+	$(BIN)/pytest tests/browser/test_screenshots.py
+	rm -rf docs/screenshots
+	cp -r tests/artifacts/screenshots docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

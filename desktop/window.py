@@ -17,6 +17,19 @@ log = logging.getLogger(__name__)
 
 TITLE = "Flasky"
 
+# What a page shows, for --debug logs: its flashed messages, each Flask-Moment time as the UTC
+# value it came with and the text the web engine rendered from it (in the user's zone and
+# language), and how the page was reached (a form answered with a redirect has one redirect).
+PAGE_STATE = """JSON.stringify({
+    alerts: [...document.querySelectorAll("[role=alert]")].map(alert => alert.innerText.trim()),
+    times: [...document.querySelectorAll("[data-timestamp]")].map(
+        time => ({utc: time.dataset.timestamp, shown: time.innerText})
+    ),
+    navigation: performance.getEntriesByType("navigation").map(
+        entry => ({type: entry.type, redirects: entry.redirectCount})
+    )[0],
+})"""
+
 
 class AppWindow:
     """The app's one window on ``url``; its geometry is kept up to date as the user moves it."""
@@ -91,3 +104,5 @@ class AppWindow:
         # run_js, not evaluate_js: the latter wraps the script in eval(), which the CSP forbids.
         title = self.window.run_js("document.title")
         log.info("Page loaded: %s (%s)", self.window.get_current_url(), title)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("Page shows: %s", self.window.run_js(PAGE_STATE))

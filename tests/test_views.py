@@ -11,6 +11,13 @@ def test_index_greets_a_stranger_and_shows_the_form(client):
     assert 'data-function="fromNow"' in page
 
 
+def test_name_form_posts_to_the_index_by_its_url(client):
+    # An empty action attribute is invalid HTML; the form names its target instead.
+    page = client.get("/").get_data(as_text=True)
+    assert 'action="/" method="post"' in page
+    assert 'action=""' not in page
+
+
 def test_valid_post_redirects_to_the_index(client):
     response = submit_name(client, "Alice")
     assert response.status_code == 302

@@ -9,7 +9,9 @@ import signal
 import socket
 import sqlite3
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psutil
 import pytest
@@ -18,6 +20,7 @@ from webapp import create_app
 from webapp.config import DesktopConfig
 
 from .app_process import ROOT, AppProcess, run_main, user_environment
+from .moment_formats import english_lll
 from .x11 import Geometry, Screen
 
 pytestmark = pytest.mark.window
@@ -174,8 +177,9 @@ def test_links_to_other_sites_open_in_the_system_browser(screen, home, env, tmp_
     env["BROWSER"] = str(browser)
     app = launch(home, env)
     try:
-        # The name field has the focus; Tab passes Submit and reaches the documentation link.
-        screen.press(screen.find_window("Flasky"), "Tab", "Tab", "Return")
+        # The name field has the focus; Tab passes Submit and the (scrollable, so focusable)
+        # view source, and reaches the documentation link.
+        screen.press(screen.find_window("Flasky"), "Tab", "Tab", "Tab", "Return")
         deadline = time.monotonic() + 30
         while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -183,3 +187,47 @@ def test_links_to_other_sites_open_in_the_system_browser(screen, home, env, tmp_
         assert len(re.findall(PAGE_LOADED, app.log())) == 1
     finally:
         assert close_and_wait(screen, app) == 0
+
+
+def pages_shown(app: AppProcess) -> list[tuple[str, dict]]:
+    """Each page the window loaded, as its title and what it showed (logged with --debug)."""
+    log = app.log()
+    titles = re.findall(PAGE_LOADED, log)
+    states = re.findall(r"Page shows: (.*)", log)
+    return [
+        (title, json.loads(state)) for (_port, title), state in zip(titles, states, strict=True)
+    ]
+
+
+def test_name_form_and_local_time_work_in_the_window(screen, home, env):
+    env.update(TZ="Asia/Kolkata", LANG="en_US.UTF-8")
+    app = AppProcess(home, "--debug", env=env)
+    app.wait_for_log(r"Page shows: .*")
+    window = screen.find_window("Flasky")
+    try:
+        screen.type_into(window, "")  # an empty name: the web engine's own validation stops it
+        screen.type_into(window, "Alice")
+        app.wait_for_log(r"Page loaded: .*\(Hello, Alice! · Flasky\)\n.*Page shows: .*")
+        screen.type_into(window, "Bob")
+        app.wait_for_log(r"Page loaded: .*\(Hello, Bob! · Flasky\)\n.*Page shows: .*")
+    finally:
+        assert close_and_wait(screen, app) == 0
+
+    shown = pages_shown(app)
+    # No page between the first and Alice's: the empty name never reached the server.
+    assert [title for title, _ in shown] == [
+        "Hello, Stranger! · Flasky",
+        "Hello, Alice! · Flasky",
+        "Hello, Bob! · Flasky",
+    ]
+    (_, stranger), (_, alice), (_, bob) = shown
+    local_time, relative_time = stranger["times"]
+    utc = datetime.fromisoformat(local_time["utc"])
+    assert local_time["shown"] == english_lll(utc.astimezone(ZoneInfo("Asia/Kolkata")))
+    assert relative_time == {"utc": local_time["utc"], "shown": "a few seconds ago"}
+
+    assert alice["navigation"] == {"type": "navigate", "redirects": 1}
+    assert alice["alerts"] == []
+    assert bob["navigation"] == {"type": "navigate", "redirects": 1}
+    assert bob["alerts"] == ["Looks like you have changed your name!"]
+    assert stored_session(home)["names"] == ["Alice", "Bob"]

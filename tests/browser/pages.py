@@ -1,0 +1,46 @@
+"""The app's pages as a visitor reaches them, and ways to act on them."""
+
+from collections.abc import Iterator
+
+from playwright.sync_api import Page, Response, expect
+
+# Every page of the navbar, and the custom 404, with the status each is sent with.
+PAGES = {
+    "/": 200,
+    "/user/Dave": 200,
+    "/user/1": 200,
+    "/request": 200,
+    "/context": 200,
+    "/routes": 200,
+    "/bad-request": 400,
+    "/response": 200,
+    "/no-such-page": 404,
+}
+
+
+def submit_name(page: Page, name: str) -> Response:
+    """Type ``name`` into the form on the index and send it, as a user does."""
+    page.get_by_label("What is your name?").fill(name)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Submit").click()
+    return navigation.value
+
+
+def give_a_name(page: Page, name: str = "Alice") -> None:
+    """Open the index and give it ``name``, so that every page has something to show."""
+    page.goto("/")
+    submit_name(page, name)
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Hello, {name}!")
+
+
+def every_page(page: Page) -> Iterator[tuple[str, Response]]:
+    """Open every page in ``page``, in each state a visitor meets, and yield a short name for
+    it with the response that brought it. Act on the page before taking the next one.
+    """
+    yield "index", page.goto("/")
+    yield "index-blank-name", submit_name(page, " ")
+    give_a_name(page, "Alice")
+    yield "index-changed-name", submit_name(page, "Bob")
+    for path in PAGES:
+        if path != "/":
+            yield path.strip("/").replace("/", "-").lower(), page.goto(path)
