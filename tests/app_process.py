@@ -1,4 +1,4 @@
-"""Run ``python main.py`` as a user would, in a home folder of its own, and watch it."""
+"""Run ``python main.py`` (or the frozen app) as a user would, in a home folder of its own."""
 
 import os
 import re
@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
@@ -18,6 +19,7 @@ ENVIRONMENT_TO_DROP = {
     "FLASKY_SECRET_KEY",
     "SECRET_KEY",
 }
+SOURCE_COMMAND = (sys.executable, str(ROOT / "main.py"))
 
 
 def user_environment(home: Path, display: str | None = None, **extra: str) -> dict[str, str]:
@@ -37,9 +39,14 @@ def user_environment(home: Path, display: str | None = None, **extra: str) -> di
     return env
 
 
-def run_main(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+def run_main(
+    *args: str,
+    env: dict[str, str],
+    timeout: float = 60,
+    command: Sequence[str] = SOURCE_COMMAND,
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
+        [*command, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -51,12 +58,18 @@ def run_main(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess
 class AppProcess:
     """A running launch of the app, watched through its log file."""
 
-    def __init__(self, home: Path, *args: str, env: dict[str, str]):
+    def __init__(
+        self,
+        home: Path,
+        *args: str,
+        env: dict[str, str],
+        command: Sequence[str] = SOURCE_COMMAND,
+    ):
         self.home = home
         self.log_file = Path(env["XDG_STATE_HOME"]) / "Flasky" / "log" / "flasky.log"
         self.log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), *args],
+            [*command, *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
