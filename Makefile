@@ -96,8 +96,6 @@ install: dist
 	install -D -m 644 webapp/static/flasky.svg $(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg
 	$(foreach size,$(ICON_SIZES),install -D -m 644 freeze/icons/flasky-$(size).png \
 		$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png;)
-	-update-desktop-database -q $(DATA_HOME)/applications 2>/dev/null
-	-gtk-update-icon-cache -q -t $(DATA_HOME)/icons/hicolor 2>/dev/null
 
 uninstall:
 	rm -f $(INSTALLED_FILES)
