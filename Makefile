@@ -73,7 +73,7 @@ INSTALLED_FILES := $(BIN_HOME)/flasky $(DATA_HOME)/applications/flasky.desktop \
 	$(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg \
 	$(foreach size,$(ICON_SIZES),$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png)
 
-.PHONY: dist install uninstall lock-build icons system-dist
+.PHONY: dist install uninstall lock-build icons system-dist measure
 
 dist: system-dist $(BUILD_VENV)/.installed
 	$(BUILD_VENV)/bin/python -m freeze.build
@@ -86,6 +86,12 @@ $(BUILD_VENV)/.installed: requirements-build.lock
 	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BUILD_VENV)/bin/pip install --quiet --require-hashes -r requirements-build.lock
 	touch $@
+
+# Size and launch time of the one-file build against a one-folder build of the same spec.
+measure: dist system-test $(VENV)/.dev
+	$(BUILD_VENV)/bin/python -m PyInstaller --noconfirm --log-level=WARN --distpath build/onedir \
+		--workpath build/pyinstaller-onedir build.spec -- --onedir
+	$(BIN)/python -m freeze.measure dist/flasky build/onedir/flasky/flasky
 
 # Per user, no root: the executable, its desktop entry and its icons.
 install: dist

@@ -20,7 +20,17 @@ EXECUTABLE = DIST / "flasky"
 STAMP = DIST / "flasky.inputs-sha256"
 BUILDINFO = DIST / "BUILDINFO"
 # What the executable is made of: a change to any of these rebuilds it.
-INPUTS = ["main.py", "desktop", "webapp", "build.spec", "freeze", "requirements-build.lock"]
+INPUTS = [
+    "main.py",
+    "desktop",
+    "webapp",
+    "build.spec",
+    "freeze/hooks",
+    "freeze/icons",
+    "freeze/build.py",
+    "freeze/bundle.py",
+    "requirements-build.lock",
+]
 
 
 def inputs_digest() -> str:
