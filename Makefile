@@ -96,9 +96,8 @@ measure: dist system-test $(VENV)/.dev
 # Per user, no root: the executable, its desktop entry and its icons.
 install: dist
 	install -D -m 755 dist/flasky $(BIN_HOME)/flasky
-	sed 's|@BIN_HOME@|$(BIN_HOME)|' freeze/flasky.desktop > freeze/flasky.desktop.out
-	install -D -m 644 freeze/flasky.desktop.out $(DATA_HOME)/applications/flasky.desktop
-	rm freeze/flasky.desktop.out
+	mkdir -p $(DATA_HOME)/applications
+	sed 's|@BIN_HOME@|$(BIN_HOME)|' freeze/flasky.desktop > $(DATA_HOME)/applications/flasky.desktop
 	install -D -m 644 webapp/static/flasky.svg $(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg
 	$(foreach size,$(ICON_SIZES),install -D -m 644 freeze/icons/flasky-$(size).png \
 		$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png;)

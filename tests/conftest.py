@@ -7,6 +7,8 @@ import pytest
 from webapp import create_app
 from webapp.config import TestingConfig
 
+from .x11 import Screen
+
 
 @pytest.fixture
 def app():
@@ -51,3 +53,11 @@ def xvfb():
     yield f":{number}"
     server.terminate()
     server.wait(10)
+
+
+@pytest.fixture
+def screen(xvfb):
+    """The virtual X screen, to find, move and close windows on it as a user would."""
+    screen = Screen(xvfb)
+    yield screen
+    screen.close()

@@ -21,7 +21,6 @@ from freeze.bundle import unexpected_files, unexpected_packages
 
 from .app_process import ROOT, AppProcess, run_main, user_environment
 from .test_window import PAGE_LOADED, close_and_wait, port_is_free
-from .x11 import Screen
 
 pytestmark = pytest.mark.window
 
@@ -43,13 +42,6 @@ def frozen() -> list[str]:
     )
     assert result.returncode == 0, f"make dist failed:\n{result.stdout}\n{result.stderr}"
     return [str(EXECUTABLE)]
-
-
-@pytest.fixture
-def screen(xvfb):
-    screen = Screen(xvfb)
-    yield screen
-    screen.close()
 
 
 @pytest.fixture
