@@ -46,7 +46,20 @@ ALLOWED_FILES = [
     "markupsafe/_speedups.*.so",
     # Qt: the modules pywebview's Qt backend uses, and the libraries they link
     "PyQt6/sip.*.so",
-    "PyQt6/Qt*.abi3.so",
+    *(
+        f"PyQt6/Qt{module}.abi3.so"
+        for module in [
+            "Core",
+            "Gui",
+            "Network",
+            "OpenGL",
+            "PrintSupport",
+            "WebChannel",
+            "WebEngineCore",
+            "WebEngineWidgets",
+            "Widgets",
+        ]
+    ),
     *(
         f"{prefix}libQt6{module}.so.6"
         for prefix in (QT + "lib/", "")  # the libraries, and links to them at the top

@@ -158,6 +158,8 @@ def test_allow_list_rejects_what_the_app_does_not_use():
         "libgtk-3.so.0",
         "libcups.so.2",
         "PyQt6/Qt6/plugins/platformthemes/libqgtk3.so",
+        "PyQt6/QtQuick.abi3.so",
+        "PyQt6/Qt6/lib/libQt6Multimedia.so.6",
         "PyQt6/Qt6/qml/QtQuick/Controls/qmldir",
         "PyQt6/Qt6/translations/qt_de.qm",
         "PyQt6/Qt6/translations/qtwebengine_locales/de.pak",
