@@ -200,4 +200,4 @@ def test_install_puts_a_valid_desktop_entry_and_icons_under_home_and_uninstall_r
     assert version.stdout.strip() == f"Flasky Desktop, version {__version__}"
 
     make("uninstall")
-    assert [path for path in tmp_path.rglob("*") if not path.is_dir()] == []
+    assert [path for path in installed.rglob("*") if not path.is_dir()] == []
