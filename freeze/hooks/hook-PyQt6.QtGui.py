@@ -4,25 +4,34 @@ Overrides PyInstaller's hook of the same name: a plugin left out here never has 
 collected (the GTK 3 platform theme alone would bring GTK, Cairo and Pango).
 """
 
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from PyInstaller.utils.hooks.qt import add_qt6_dependencies
 
+# Plugins by folder and name, without "lib" and the extension (.so, .dll, .dylib).
 UNUSED_PLUGINS = [
     "egldeviceintegrations/*",  # full-screen embedded displays
     "generic/*",  # raw input devices, for the same
     "imageformats/*",  # Qt decodes only the window icon (SVG): the web engine has its own
-    "platforms/*",  # but X11 and Wayland, below
-    "platformthemes/libqgtk3.so",
+    "platforms/*",  # but the desktop's own windows, below
+    "platformthemes/qgtk3",
 ]
-USED_PLUGINS = ["imageformats/libqsvg.so", "platforms/libqxcb.so", "platforms/libqwayland.so"]
+USED_PLUGINS = [
+    "imageformats/qsvg",
+    "platforms/qxcb",  # X11
+    "platforms/qwayland",
+    "platforms/qwindows",
+    "platforms/qcocoa",  # macOS
+]
 
 
 def used(source: str) -> bool:
-    plugin = Path(source)
-    if any(plugin.match(pattern) for pattern in USED_PLUGINS):
+    path = Path(source)
+    plugin = f"{path.parent.name}/{path.stem.removeprefix('lib')}"
+    if any(fnmatchcase(plugin, pattern) for pattern in USED_PLUGINS):
         return True
-    return not any(plugin.match(pattern) for pattern in UNUSED_PLUGINS)
+    return not any(fnmatchcase(plugin, pattern) for pattern in UNUSED_PLUGINS)
 
 
 hiddenimports, binaries, datas = add_qt6_dependencies(__file__)
