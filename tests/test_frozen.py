@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from Xlib import X
 
 from desktop import __version__
 from freeze.bundle import unexpected_files, unexpected_packages
@@ -106,6 +107,11 @@ def test_frozen_window_shows_the_app_and_closing_it_ends_everything(frozen, scre
     assert any("QtWebEngineProcess" in process.name() for process in helpers)
     # As root the web engine's sandbox cannot work, and the app turns it off.
     assert bool(sandboxed(helpers)) == (os.geteuid() != 0)
+    # The window's icon is a file of the bundle, found through desktop.paths.resource_path().
+    icon = screen.find_window("Flasky").get_full_property(
+        screen.display.intern_atom("_NET_WM_ICON"), X.AnyPropertyType
+    )
+    assert icon is not None and len(icon.value) > 0
 
     assert close_and_wait(screen, app) == 0
     assert "Window closed; exiting." in app.log()
