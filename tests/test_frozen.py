@@ -69,11 +69,15 @@ def launch(home: Path, env: dict[str, str], command: list[str]) -> AppProcess:
 
 def sandboxed(processes: list[psutil.Process]) -> list[psutil.Process]:
     """The processes that run under a seccomp filter, as Chromium's sandboxed renderers do."""
-    return [
-        process
-        for process in processes
-        if "Seccomp:\t2" in Path(f"/proc/{process.pid}/status").read_text()
-    ]
+    filtered = []
+    for process in processes:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except FileNotFoundError:  # a helper that has ended since it was listed
+            continue
+        if "Seccomp:\t2" in status:
+            filtered.append(process)
+    return filtered
 
 
 def test_frozen_version_prints_the_version(frozen, env):
