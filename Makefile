@@ -81,3 +81,63 @@ screenshots: system-test $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+
+# --- The one-file executable (see build.spec and the README's "Building and installing") ---
+
+BUILD_VENV := build/venv
+# PyInstaller strips the libraries it bundles with binutils' strip.
+DIST_PACKAGES := $(RUN_PACKAGES) binutils
+TEST_PACKAGES += desktop-file-utils
+BIN_HOME := $(HOME)/.local/bin
+DATA_HOME := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+ICON_SIZES := 16 24 32 48 64 128 256
+INSTALLED_FILES := $(BIN_HOME)/flasky $(DATA_HOME)/applications/flasky.desktop \
+	$(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg \
+	$(foreach size,$(ICON_SIZES),$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png)
+
+.PHONY: dist install uninstall lock-build icons system-dist measure
+
+dist: system-dist $(BUILD_VENV)/.installed
+	$(BUILD_VENV)/bin/python -m freeze.build
+
+system-dist:
+	@scripts/apt-install $(DIST_PACKAGES)
+
+$(BUILD_VENV)/.installed: requirements-build.lock
+	$(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUILD_VENV)/bin/pip install --quiet --require-hashes -r requirements-build.lock
+	touch $@
+
+# Size and launch time of the one-file build against a one-folder build of the same spec.
+measure: dist system-test $(VENV)/.dev
+	$(BUILD_VENV)/bin/python -m PyInstaller --noconfirm --log-level=WARN --distpath build/onedir \
+		--workpath build/pyinstaller-onedir build.spec -- --onedir
+	$(BIN)/python -m freeze.measure dist/flasky build/onedir/flasky/flasky
+
+# Per user, no root: the executable, its desktop entry and its icons.
+install: dist
+	install -D -m 755 dist/flasky $(BIN_HOME)/flasky
+	mkdir -p $(DATA_HOME)/applications
+	sed 's|@BIN_HOME@|$(BIN_HOME)|' freeze/flasky.desktop > $(DATA_HOME)/applications/flasky.desktop
+	install -D -m 644 webapp/static/flasky.svg $(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg
+	$(foreach size,$(ICON_SIZES),install -D -m 644 freeze/icons/flasky-$(size).png \
+		$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png;)
+
+uninstall:
+	rm -f $(INSTALLED_FILES)
+
+# Re-pin the build environment (the app's pins plus PyInstaller) after `make lock`.
+lock-build: $(VENV)/.dev
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --extra build -c requirements.lock \
+		-o requirements-build.lock pyproject.toml
+
+# Redraw the committed PNG, ICO and ICNS icons from webapp/static/flasky.svg.
+icons:
+	@scripts/apt-install librsvg2-bin imagemagick icnsutils
+	$(foreach size,$(ICON_SIZES) 512,rsvg-convert -w $(size) -h $(size) \
+		-o freeze/icons/flasky-$(size).png webapp/static/flasky.svg;)
+	convert $(foreach size,16 24 32 48 64 128 256,freeze/icons/flasky-$(size).png) freeze/icons/flasky.ico
+	png2icns freeze/icons/flasky.icns $(foreach size,16 32 48 128 256 512,freeze/icons/flasky-$(size).png)

@@ -1,4 +1,4 @@
-"""Run ``python main.py`` as a user would, in a home folder of its own, and watch it."""
+"""Run ``python main.py`` (or the frozen app) as a user would, in a home folder of its own."""
 
 import functools
 import os
@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
@@ -20,6 +22,7 @@ ENVIRONMENT_TO_DROP = {
     "FLASKY_SECRET_KEY",
     "SECRET_KEY",
 }
+SOURCE_COMMAND = (sys.executable, str(ROOT / "main.py"))
 
 
 def user_environment(home: Path, display: str | None = None, **extra: str) -> dict[str, str]:
@@ -39,9 +42,14 @@ def user_environment(home: Path, display: str | None = None, **extra: str) -> di
     return env
 
 
-def run_main(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+def run_main(
+    *args: str,
+    env: dict[str, str],
+    timeout: float = 60,
+    command: Sequence[str] = SOURCE_COMMAND,
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
+        [*command, *args],
         env=env,
         capture_output=True,
         text=True,
@@ -53,13 +61,19 @@ def run_main(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess
 class AppProcess:
     """A running launch of the app, watched through its log file."""
 
-    def __init__(self, home: Path, *args: str, env: dict[str, str]):
+    def __init__(
+        self,
+        home: Path,
+        *args: str,
+        env: dict[str, str],
+        command: Sequence[str] = SOURCE_COMMAND,
+    ):
         self.home = home
         self.log_file = Path(env["XDG_STATE_HOME"]) / "Flasky" / "log" / "flasky.log"
         self.log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
         self._stdout_read: list[str] = []
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "main.py"), *args],
+            [*command, *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -120,3 +134,21 @@ class AppProcess:
     def kill(self) -> None:
         for process in [*self.descendants(), psutil.Process(self.process.pid)]:
             process.kill()
+
+
+class Browser:
+    """A minimal browser: keeps cookies, follows redirects, submits the name form."""
+
+    def __init__(self, entry_url: str, cookies: urllib.request.HTTPCookieProcessor | None = None):
+        self.cookies = cookies or urllib.request.HTTPCookieProcessor()
+        self.opener = urllib.request.build_opener(self.cookies)
+        self.base = entry_url.split("?")[0]
+        self.opener.open(entry_url, timeout=10).read()
+
+    def get(self, path: str = "/") -> str:
+        return self.opener.open(self.base.rstrip("/") + path, timeout=10).read().decode()
+
+    def submit_name(self, name: str) -> str:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get()).group(1)
+        data = f"name={name}&csrf_token={token}".encode()
+        return self.opener.open(self.base, data=data, timeout=10).read().decode()

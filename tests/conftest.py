@@ -6,7 +6,7 @@ from hypothesis import settings
 from webapp import create_app
 from webapp.config import TestingConfig
 
-from .x11 import virtual_screen
+from .x11 import Screen, virtual_screen
 
 # `make test` runs a quick profile; `make fuzz` passes --hypothesis-profile=fuzz.
 settings.register_profile("quick", max_examples=60, deadline=None)
@@ -37,3 +37,11 @@ def pytest_terminal_summary(terminalreporter):
     fuzzing = sys.modules.get("tests.test_fuzz")
     if fuzzing and fuzzing.requests_sent:
         terminalreporter.write_line(f"Fuzzing: {fuzzing.requests_sent} requests sent to the app.")
+
+
+@pytest.fixture
+def screen(xvfb):
+    """The virtual X screen, to find, move and close windows on it as a user would."""
+    screen = Screen(xvfb)
+    yield screen
+    screen.close()

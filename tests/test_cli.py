@@ -5,7 +5,6 @@ import re
 import signal
 import socket
 import subprocess
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from desktop import __version__
 
-from .app_process import AppProcess, run_main, user_environment
+from .app_process import AppProcess, Browser, run_main, user_environment
 
 
 @pytest.fixture
@@ -24,13 +23,6 @@ def home(tmp_path) -> Path:
 @pytest.fixture
 def env(home) -> dict[str, str]:
     return user_environment(home)
-
-
-def browse(entry_url: str) -> tuple[int, str]:
-    """Open ``entry_url`` like a browser: follow the redirect, keep the access cookie."""
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-    with browser.open(entry_url, timeout=10) as response:
-        return response.status, response.read().decode()
 
 
 def port_is_free(port: int) -> bool:
@@ -104,8 +96,7 @@ def test_serve_prints_the_url_serves_and_stops_cleanly(home, env, stop_signal):
     app = AppProcess(home, "--serve", env=env)
     entry_url = app.entry_url
     port = app.port
-    status, page = browse(entry_url)
-    assert status == 200 and "Hello, Stranger!" in page
+    assert "Hello, Stranger!" in Browser(entry_url).get()
     app.send(stop_signal)
     assert app.wait() == 0
     output = app.output()
@@ -135,7 +126,7 @@ def test_taken_port_falls_back_to_a_free_one_and_logs_it(home, env):
         app = AppProcess(home, "--serve", "--port", str(taken), env=env)
         try:
             assert app.port != taken
-            assert browse(app.entry_url)[0] == 200
+            assert "Hello, Stranger!" in Browser(app.entry_url).get()
             assert f"Port {taken} is not available" in app.log()
         finally:
             app.send()
@@ -149,7 +140,7 @@ def test_read_only_data_folder_still_serves_and_keeps_the_saved_key(home, env):
     with read_only(data):
         app = AppProcess(home, "--serve", env=env)
         try:
-            assert browse(app.entry_url)[0] == 200
+            assert "Hello, Stranger!" in Browser(app.entry_url).get()
         finally:
             app.send()
             assert app.wait() == 0

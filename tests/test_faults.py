@@ -4,12 +4,11 @@ and never loses what it saved."""
 import http.client
 import re
 import signal
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
 
-from .app_process import AppProcess, user_environment
+from .app_process import AppProcess, Browser, user_environment
 
 
 @pytest.fixture
@@ -20,24 +19,6 @@ def home(tmp_path):
 @pytest.fixture
 def env(home):
     return user_environment(home)
-
-
-class Browser:
-    """A minimal browser: keeps cookies, follows redirects, submits the name form."""
-
-    def __init__(self, entry_url: str, cookies: urllib.request.HTTPCookieProcessor | None = None):
-        self.cookies = cookies or urllib.request.HTTPCookieProcessor()
-        self.opener = urllib.request.build_opener(self.cookies)
-        self.base = entry_url.split("?")[0]
-        self.opener.open(entry_url, timeout=10).read()
-
-    def get(self, path: str = "/") -> str:
-        return self.opener.open(self.base.rstrip("/") + path, timeout=10).read().decode()
-
-    def submit_name(self, name: str) -> str:
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get()).group(1)
-        data = f"name={name}&csrf_token={token}".encode()
-        return self.opener.open(self.base, data=data, timeout=10).read().decode()
 
 
 def serve(home, env) -> AppProcess:

@@ -30,13 +30,6 @@ PAGE_LOADED = r"Page loaded: http://127\.0\.0\.1:(\d+)/ \((.*)\)"
 
 
 @pytest.fixture
-def screen(xvfb):
-    screen = Screen(xvfb)
-    yield screen
-    screen.close()
-
-
-@pytest.fixture
 def home(tmp_path) -> Path:
     return tmp_path / "home"
 

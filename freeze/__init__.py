@@ -1,0 +1,1 @@
+"""Freezing the app into one executable: hooks, allow-list, build and measurements."""

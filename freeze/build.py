@@ -1,0 +1,120 @@
+"""Build dist/flasky with PyInstaller (``make dist``), unless it is built from these very inputs.
+
+After a build, the executable is checked against the allow-list of ``freeze/bundle.py`` and
+``dist/BUILDINFO`` records what went into it. Run with the build environment's Python.
+"""
+
+import hashlib
+import subprocess
+import sys
+import sysconfig
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from . import bundle
+
+ROOT = Path(__file__).resolve().parents[1]
+DIST = ROOT / "dist"
+EXECUTABLE = DIST / "flasky"
+STAMP = DIST / "flasky.inputs-sha256"
+BUILDINFO = DIST / "BUILDINFO"
+# What the executable is made of: a change to any of these rebuilds it.
+INPUTS = [
+    "main.py",
+    "desktop",
+    "webapp",
+    "build.spec",
+    "freeze/hooks",
+    "freeze/icons",
+    "freeze/build.py",
+    "freeze/bundle.py",
+    "requirements-build.lock",
+]
+
+
+def inputs_digest() -> str:
+    """A digest of every input file's name and content, and of the Python that builds them."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in INPUTS:
+        top = ROOT / name
+        files = [top] if top.is_file() else sorted(top.rglob("*"))
+        for file in files:
+            if file.is_file() and "__pycache__" not in file.parts:
+                digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def git_commit() -> str:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        changed = git("status", "--porcelain", "--untracked-files=no")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit} (with uncommitted changes)" if changed else commit
+
+
+def build_info() -> str:
+    from PyQt6.QtCore import qVersion
+
+    lines = {
+        "commit": git_commit(),
+        "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "platform": sysconfig.get_platform(),
+        "python": sys.version.split()[0],
+        "flask": version("flask"),
+        "pywebview": version("pywebview"),
+        "qt": f"{qVersion()} (PyQt6 {version('PyQt6')}, "
+        f"Qt WebEngine {version('PyQt6-WebEngine-Qt6')})",
+        "pyinstaller": version("pyinstaller"),
+        "size": f"{EXECUTABLE.stat().st_size / 2**20:.1f} MiB",
+    }
+    return "".join(f"{key}: {value}\n" for key, value in lines.items())
+
+
+def main() -> int:
+    if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        print(
+            f"PyInstaller needs a Python with a shared libpython, and {sys.executable} has none: "
+            "build with Debian's python3 (package libpython3-dev) or a Python configured "
+            "with --enable-shared (PYTHON=/path/to/python3 make dist).",
+            file=sys.stderr,
+        )
+        return 1
+    digest = inputs_digest()
+    if EXECUTABLE.is_file() and STAMP.is_file() and STAMP.read_text().strip() == digest:
+        print(f"{EXECUTABLE.relative_to(ROOT)} is up to date.")
+        return 0
+    STAMP.unlink(missing_ok=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level=WARN",
+            f"--distpath={DIST}",
+            f"--workpath={ROOT / 'build' / 'pyinstaller'}",
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    if bundle.main(str(EXECUTABLE)) != 0:
+        EXECUTABLE.unlink()
+        print("The build picked up files it should not ship; see above.", file=sys.stderr)
+        return 1
+    BUILDINFO.write_text(build_info())
+    STAMP.write_text(digest + "\n")
+    print(f"Built {EXECUTABLE.relative_to(ROOT)}:\n{BUILDINFO.read_text()}", end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Size and launch time of frozen builds (``make measure``): the README's figures.
+
+Each launch opens the real window on a virtual X screen, in a new home folder, and is timed from
+process start to the log line "Page loaded: ..."; launches of the builds take turns, so a busy
+machine slows them alike.
+"""
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.app_process import AppProcess, user_environment
+
+
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=[write_end],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as announcement:
+        return server, f":{announcement.readline().strip()}"
+
+
+def launch_seconds(executable: Path, display: str) -> float:
+    """Seconds from starting ``executable`` to the app page loaded in its window."""
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        started = time.monotonic()
+        app = AppProcess(home, env=user_environment(home, display=display), command=[executable])
+        app.wait_for_log(r"Page loaded: http://127\.0\.0\.1:\d+/ ")
+        seconds = time.monotonic() - started
+        app.send(signal.SIGTERM)
+        app.wait()
+    return seconds
+
+
+def size_mib(path: Path) -> float:
+    """The size of a file, or of a folder's files (its links to them not counted again)."""
+    files = [path] if path.is_file() else [file for file in path.rglob("*") if file.is_file()]
+    return sum(file.lstat().st_size for file in files if not file.is_symlink()) / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("executables", nargs="+", type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    options = parser.parse_args()
+    server, display = start_xvfb()
+    try:
+        for executable in options.executables:
+            launch_seconds(executable, display)  # warm the disk cache
+        times: dict[Path, list[float]] = {executable: [] for executable in options.executables}
+        for _ in range(options.runs):
+            for executable in options.executables:
+                times[executable].append(launch_seconds(executable, display))
+    finally:
+        server.terminate()
+        server.wait(10)
+    for executable, seconds in times.items():
+        one_folder = (executable.parent / "_internal").is_dir()
+        bundle = executable.parent if one_folder else executable
+        print(
+            f"{executable}: {size_mib(bundle):.1f} MiB; launch to loaded page: median "
+            f"{statistics.median(seconds):.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f},"
+            f" {len(seconds)} runs)"
+        )
+
+
+if __name__ == "__main__":
+    main()

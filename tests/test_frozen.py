@@ -1,0 +1,211 @@
+"""The one-file executable that `make dist` builds, run and installed the way a user would.
+
+The first test of a session runs `make dist`, which rebuilds dist/flasky only when its sources,
+build.spec or the build lock changed (a few minutes), and is otherwise a quick no-op.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+import psutil
+import pytest
+from Xlib import X
+
+from desktop import __version__
+from freeze.bundle import unexpected_files, unexpected_packages
+
+from .app_process import ROOT, AppProcess, Browser, run_main, user_environment
+from .test_window import PAGE_LOADED, close_and_wait, port_is_free
+
+pytestmark = pytest.mark.window
+
+DIST = ROOT / "dist"
+EXECUTABLE = DIST / "flasky"
+BUILD_PYTHON = ROOT / "build" / "venv" / "bin" / "python"
+NOBODY = 65534
+
+
+@pytest.fixture(scope="session")
+def frozen() -> list[str]:
+    """The command that runs the frozen app, once `make dist` has built it."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "dist"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, f"make dist failed:\n{result.stdout}\n{result.stderr}"
+    return [str(EXECUTABLE)]
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def env(home, xvfb) -> dict[str, str]:
+    """A user's environment whose temporary folder (where the one file unpacks) is watched."""
+    (home / "tmp").mkdir(parents=True)
+    return user_environment(home, display=xvfb, TMPDIR=str(home / "tmp"))
+
+
+def launch(home: Path, env: dict[str, str], command: list[str]) -> AppProcess:
+    app = AppProcess(home, env=env, command=command)
+    try:
+        app.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape("Hello, Stranger! · Flasky")))
+    except AssertionError:
+        app.kill()
+        raise
+    return app
+
+
+def sandboxed(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """The processes that run under a seccomp filter, as Chromium's sandboxed renderers do."""
+    filtered = []
+    for process in processes:
+        try:
+            status = Path(f"/proc/{process.pid}/status").read_text()
+        except FileNotFoundError:  # a helper that has ended since it was listed
+            continue
+        if "Seccomp:\t2" in status:
+            filtered.append(process)
+    return filtered
+
+
+def test_frozen_version_prints_the_version(frozen, env):
+    result = run_main("--version", env=env, command=frozen)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"Flasky Desktop, version {__version__}"
+
+
+def test_frozen_self_test_serves_the_page_and_its_assets(frozen, env):
+    result = run_main("--self-test", env=env, command=frozen)
+    assert result.returncode == 0, result.stderr
+    assert re.match(r"Self-test passed: the home page and its \d+ assets", result.stdout)
+
+
+def test_frozen_concept_pages_show_their_view_source(frozen, home, env):
+    app = AppProcess(home, "--serve", env=env, command=frozen)
+    try:
+        page = Browser(app.entry_url).get("/user/Dave")
+    finally:
+        app.send(signal.SIGTERM)
+    assert app.wait() == 0
+    assert "Hello, Dave!" in page
+    assert "def user(name" in page
+
+
+def test_frozen_window_shows_the_app_and_closing_it_ends_everything(frozen, screen, home, env):
+    app = launch(home, env, frozen)
+    port = app.port
+    helpers = app.descendants()
+    assert any("QtWebEngineProcess" in process.name() for process in helpers)
+    # As root the web engine's sandbox cannot work, and the app turns it off.
+    assert bool(sandboxed(helpers)) == (os.geteuid() != 0)
+    # The window's icon is a file of the bundle, found through desktop.paths.resource_path().
+    icon = screen.find_window("Flasky").get_full_property(
+        screen.display.intern_atom("_NET_WM_ICON"), X.AnyPropertyType
+    )
+    assert icon is not None and len(icon.value) > 0
+
+    assert close_and_wait(screen, app) == 0
+    assert "Window closed; exiting." in app.log()
+    assert port_is_free(port)
+    assert psutil.wait_procs(helpers, timeout=5)[1] == []
+    assert list((home / "tmp").iterdir()) == []  # the unpacked bundle is gone too
+
+
+def test_frozen_app_writes_nothing_next_to_itself(frozen, screen, home, env):
+    before = sorted(DIST.rglob("*"))
+    app = launch(home, env, frozen)
+    app.send(signal.SIGTERM)
+    assert app.wait() == 0
+    assert sorted(DIST.rglob("*")) == before
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the app as another user")
+def test_frozen_app_run_by_a_normal_user_keeps_the_web_engine_sandbox(frozen, xvfb):
+    # The one file and the user's home, where the user `nobody` can read and write them.
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder).chmod(0o755)
+        home = Path(folder) / "home"
+        (home / "tmp").mkdir(parents=True)
+        executable = Path(shutil.copy(EXECUTABLE, folder))
+        for path in [home, home / "tmp", executable]:
+            os.chown(path, NOBODY, NOBODY)
+        env = user_environment(home, display=xvfb, TMPDIR=str(home / "tmp"))
+        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        app = launch(home, env, [*command, str(executable)])
+        try:
+            assert sandboxed(app.descendants())
+        finally:
+            app.send(signal.SIGTERM)
+            assert app.wait() == 0
+
+
+def test_bundle_holds_only_what_its_allow_list_allows(frozen):
+    result = subprocess.run(
+        [BUILD_PYTHON, "-m", "freeze.bundle", EXECUTABLE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert ", 0 unexpected" in result.stdout
+
+
+def test_allow_list_rejects_what_the_app_does_not_use():
+    unused = [
+        "libgtk-3.so.0",
+        "libcups.so.2",
+        "PyQt6/Qt6/plugins/platformthemes/libqgtk3.so",
+        "PyQt6/QtQuick.abi3.so",
+        "PyQt6/Qt6/lib/libQt6Multimedia.so.6",
+        "PyQt6/Qt6/qml/QtQuick/Controls/qmldir",
+        "PyQt6/Qt6/translations/qt_de.qm",
+        "PyQt6/Qt6/translations/qtwebengine_locales/de.pak",
+        "PyQt6/Qt6/resources/qtwebengine_devtools_resources.pak",
+        "flask_bootstrap/static/bootstrap4/css/bootstrap.min.css",
+        "flask_bootstrap/static/bootstrap5/css/bootswatch/lumen/bootstrap.min.css",
+    ]
+    assert unexpected_files([*unused, "PyQt6/Qt6/lib/libQt6WebEngineCore.so.6"]) == unused
+    modules = ["flask.app", "PySide6.QtCore", "tkinter.ttk", "json.decoder", "setuptools"]
+    assert unexpected_packages(modules) == ["PySide6", "setuptools", "tkinter"]
+
+
+def test_install_puts_a_valid_desktop_entry_and_icons_under_home_and_uninstall_removes_them(
+    frozen, tmp_path
+):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("XDG_")}
+    env["HOME"] = str(tmp_path)
+
+    def make(target: str) -> None:
+        result = subprocess.run(
+            ["make", "--no-print-directory", target], cwd=ROOT, env=env, capture_output=True
+        )
+        assert result.returncode == 0, result.stderr
+
+    make("install")
+    installed = tmp_path / ".local"
+    executable = installed / "bin" / "flasky"
+    entry = installed / "share" / "applications" / "flasky.desktop"
+    icons = installed / "share" / "icons" / "hicolor"
+    validation = subprocess.run(["desktop-file-validate", entry], capture_output=True, text=True)
+    assert validation.returncode == 0, validation.stdout
+    assert f"Exec={executable}\n" in entry.read_text()
+    assert (icons / "scalable" / "apps" / "flasky.svg").is_file()
+    for size in [16, 24, 32, 48, 64, 128, 256]:
+        png = icons / f"{size}x{size}" / "apps" / "flasky.png"
+        assert png.read_bytes().startswith(b"\x89PNG")
+    version = subprocess.run([executable, "--version"], capture_output=True, text=True)
+    assert version.stdout.strip() == f"Flasky Desktop, version {__version__}"
+
+    make("uninstall")
+    assert [path for path in installed.rglob("*") if not path.is_dir()] == []
