@@ -12,6 +12,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.frozen import benchmark_frozen
 from bench.launch import run_once, scenarios
 from bench.server import benchmark_servers
 from bench.stats import ratio, summarize
@@ -97,13 +98,62 @@ def write_markdown(results: dict) -> str:
             f"| {b['requests_per_second']} | {b['p50_ms']} | {b['p99_ms']} "
             f"| {round(a['requests_per_second'] / b['requests_per_second'], 2)} |"
         )
+    if "frozen" in results:
+        lines += frozen_markdown(results["frozen"])
     return "\n".join(lines) + "\n"
+
+
+def frozen_markdown(frozen: dict) -> list[str]:
+    warm, cold, sizes = frozen["warm_s"], frozen["cold_s"], frozen["sizes_mib"]
+    cold_note = (
+        "after dropping the page cache"
+        if frozen["cold_is_after_dropping_caches"]
+        else ("first launch; the page cache could not be dropped here")
+    )
+    lines = [
+        "",
+        "## Frozen executables",
+        "",
+        "Process start → the page's load event, for the PyInstaller builds. A one-file executable",
+        "unpacks itself to a temporary folder on every launch.",
+        "",
+        f"| build | size (MiB) | cold (s, {cold_note}) | warm (s) |",
+        "|---|---|---|---|",
+    ]
+    for name in ("one-file", "one-folder"):
+        figure = warm[name]
+        lines.append(
+            f"| {name} | {sizes[name]} | {cold[name]:.2f} "
+            f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) |"
+        )
+    lines += [
+        "",
+        f"One-file ÷ one-folder: warm {frozen['warm_ratio_one_file_to_one_folder']}×, "
+        f"cold {frozen['cold_ratio_one_file_to_one_folder']}×.",
+        "",
+        "### What the one file holds",
+        "",
+        "| part | packed (MiB) | unpacked (MiB) |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {p['part']} | {p['packed_mib']} | {p['unpacked_mib']} |"
+        for p in frozen["one_file_parts"]
+    ]
+    lines += ["", "For scale, published sizes of minimal apps of other frameworks:", ""]
+    lines += [
+        f"- {p['what']}: {p['size']} ([source]({p['source']}))" for p in frozen["published_sizes"]
+    ]
+    return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument(
+        "--frozen", nargs=2, type=Path, metavar=("ONE_FILE", "ONE_FOLDER"), help="frozen builds"
+    )
     options = parser.parse_args()
     with virtual_screen() as display:
         screen = Screen(display)
@@ -112,6 +162,8 @@ def main() -> None:
             "machine": machine(),
             "launch": benchmark_launches(screen, options.runs),
         }
+        if options.frozen:
+            results["frozen"] = benchmark_frozen(screen, *options.frozen, options.runs)
         screen.close()
     with tempfile.TemporaryDirectory() as home:
         results["server"] = benchmark_servers(Path(home), options.requests)

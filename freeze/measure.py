@@ -6,28 +6,14 @@ machine slows them alike.
 """
 
 import argparse
-import os
 import signal
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 from tests.app_process import AppProcess, user_environment
-
-
-def start_xvfb() -> tuple[subprocess.Popen, str]:
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
-        pass_fds=[write_end],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as announcement:
-        return server, f":{announcement.readline().strip()}"
+from tests.x11 import virtual_screen
 
 
 def launch_seconds(executable: Path, display: str) -> float:
@@ -54,17 +40,13 @@ def main() -> None:
     parser.add_argument("executables", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=7)
     options = parser.parse_args()
-    server, display = start_xvfb()
-    try:
+    with virtual_screen() as display:
         for executable in options.executables:
             launch_seconds(executable, display)  # warm the disk cache
         times: dict[Path, list[float]] = {executable: [] for executable in options.executables}
         for _ in range(options.runs):
             for executable in options.executables:
                 times[executable].append(launch_seconds(executable, display))
-    finally:
-        server.terminate()
-        server.wait(10)
     for executable, seconds in times.items():
         one_folder = (executable.parent / "_internal").is_dir()
         bundle = executable.parent if one_folder else executable
