@@ -129,3 +129,23 @@ def run_once(
                 process.kill()
             process.wait()
     return {"load_s": loaded, "rss_mib": rss, "close_s": closed}
+
+
+def import_seconds(statement: str, runs: int = 3) -> float:
+    """The fastest, over ``runs`` fresh interpreters, of the imports ``statement`` makes."""
+    times = []
+    for _ in range(runs):
+        report = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", statement],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        top_level = [
+            int(cumulative)
+            for _, cumulative, name in (line.split("|") for line in report.splitlines()[1:])
+            if not name.startswith("   ")  # nested imports are indented under their importer
+        ]
+        times.append(sum(top_level) / 1e6)
+    return min(times)
