@@ -148,21 +148,18 @@ def test_read_only_data_folder_still_serves_and_keeps_the_saved_key(home, env):
     assert (data / "secret_key").read_bytes() == key
 
 
-def test_a_file_in_place_of_the_data_folder_does_not_stop_the_app(home, env):
-    (home / "data").mkdir(parents=True)
-    (home / "data" / "Flasky").write_text("not a folder")
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [("data", "cannot write to its data folder"), ("state", "running without a log file")],
+    ids=["data-folder", "log-folder"],
+)
+def test_a_file_in_place_of_a_folder_is_reported_and_the_app_runs(home, env, folder, message):
+    (home / folder).mkdir(parents=True)
+    (home / folder / "Flasky").write_text("not a folder")
     result = run_main("--self-test", env=env)
     assert result.returncode == 0
-    assert "cannot write to its data folder" in result.stderr
-    assert (home / "data" / "Flasky").read_text() == "not a folder"
-
-
-def test_unwritable_log_folder_is_reported_and_the_app_runs(home, env):
-    (home / "state").mkdir(parents=True)
-    (home / "state" / "Flasky").write_text("not a folder")
-    result = run_main("--self-test", env=env)
-    assert result.returncode == 0
-    assert "running without a log file" in result.stderr
+    assert message in result.stderr
+    assert (home / folder / "Flasky").read_text() == "not a folder"
 
 
 def test_secret_key_from_the_environment_wins(home, env):

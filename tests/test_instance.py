@@ -22,28 +22,25 @@ def test_only_the_first_launch_acquires_the_instance(address):
     second.release()
 
 
-def test_a_second_launch_asks_the_first_to_show_its_window(address):
+@pytest.fixture
+def shown(address):
+    """Set when the running launch, holding ``address`` with the key "key", is asked to show."""
     shown = threading.Event()
     first = SingleInstance(address, "key")
     assert first.acquire()
     first.listen(shown.set)
-    try:
-        assert SingleInstance(address, "key").ask_running_instance_to_show()
-        assert shown.wait(5)
-    finally:
-        first.release()
+    yield shown
+    first.release()
 
 
-def test_a_launch_with_another_key_is_not_obeyed(address):
-    shown = threading.Event()
-    first = SingleInstance(address, "key")
-    assert first.acquire()
-    first.listen(shown.set)
-    try:
-        assert not SingleInstance(address, "another key").ask_running_instance_to_show()
-        assert not shown.wait(0.5)
-    finally:
-        first.release()
+def test_a_second_launch_asks_the_first_to_show_its_window(address, shown):
+    assert SingleInstance(address, "key").ask_running_instance_to_show()
+    assert shown.wait(5)
+
+
+def test_a_launch_with_another_key_is_not_obeyed(address, shown):
+    assert not SingleInstance(address, "another key").ask_running_instance_to_show()
+    assert not shown.wait(0.5)
 
 
 def test_instances_of_different_data_folders_do_not_collide(tmp_path):
