@@ -27,7 +27,7 @@ test: system-test $(VENV)/.dev
 
 # Hypothesis at full strength: over 10,000 requests; prints how many it sent.
 fuzz: $(VENV)/.dev
-	$(BIN)/pytest -q -p no:randomly tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
+	$(BIN)/pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz --hypothesis-show-statistics
 
 # The full bounded load run: 10,000 requests from 16 threads, loopback only.
 load: $(VENV)/.dev
