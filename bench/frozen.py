@@ -6,9 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from bench.launch import Scenario, run_once
 from bench.stats import ratio, summarize
-from freeze.measure import size_mib
+from freeze.measure import launch_seconds, size_mib
 from tests.x11 import Screen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,19 +33,14 @@ PARTS = [
     ),
     ("templates and static files", ("webapp/", "flask_bootstrap/", "webview/")),
 ]
-TOC_SCRIPT = """
-import json, sys
-from PyInstaller.archive.readers import CArchiveReader
-toc = CArchiveReader(sys.argv[1]).toc
-print(json.dumps({name: [entry[1], entry[2]] for name, entry in toc.items()}))
-"""
 
 
 def breakdown(executable: Path) -> list[dict]:
     """The one file's contents grouped into parts: packed and unpacked MiB of each."""
     toc = json.loads(
         subprocess.run(
-            [str(BUILD_PYTHON), "-c", TOC_SCRIPT, str(executable)],
+            [str(BUILD_PYTHON), "-m", "freeze.bundle", str(executable), "--sizes"],
+            cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
@@ -81,20 +75,15 @@ def drop_caches() -> bool:
 
 
 def benchmark_frozen(screen: Screen, one_file: Path, one_folder: Path, runs: int) -> dict:
-    builds = {
-        "one-file": Scenario("one-file", "dist/flasky", [str(one_file), "--debug"], "Page loaded"),
-        "one-folder": Scenario(
-            "one-folder", "one-folder build", [str(one_folder), "--debug"], "Page loaded"
-        ),
-    }
+    builds = {"one-file": one_file, "one-folder": one_folder}
     cold, cold_is_cold = {}, True
-    for name, scenario in builds.items():
+    for name, executable in builds.items():
         cold_is_cold &= drop_caches()
-        cold[name] = run_once(scenario, screen)["load_s"]
+        cold[name] = launch_seconds(executable, screen)
     warm = {name: [] for name in builds}
     for _ in range(runs):
-        for name, scenario in builds.items():
-            warm[name].append(run_once(scenario, screen)["load_s"])
+        for name, executable in builds.items():
+            warm[name].append(launch_seconds(executable, screen))
     results = {
         "cold_is_after_dropping_caches": cold_is_cold,
         "sizes_mib": {

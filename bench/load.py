@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import psutil
 
+from desktop.selftest import fetch
+
 ROOT = Path(__file__).resolve().parents[1]
 PATHS = [
     "/",
@@ -80,13 +82,9 @@ def start_serving(home: Path) -> tuple[subprocess.Popen, str]:
 
 
 def access_cookie(entry_url: str) -> str:
-    parts = urlsplit(entry_url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    connection.request("GET", f"/?{parts.query}")
-    response = connection.getresponse()
-    response.read()
-    connection.close()
-    return response.getheader("Set-Cookie").split(";")[0]
+    """The cookie the entry URL's token is traded for, as a ``name=value`` header value."""
+    _, headers, _ = fetch(entry_url, f"/?{urlsplit(entry_url).query}")
+    return headers["Set-Cookie"].split(";")[0]
 
 
 def run_load(

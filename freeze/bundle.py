@@ -5,6 +5,7 @@ Qt's platform theme plugin, CUPS through the print plugin, Qt Quick's QML files)
 rather than shipped. Run it with the build environment's Python: ``python -m freeze.bundle FILE``.
 """
 
+import json
 import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -215,7 +216,19 @@ def archive_contents(executable: Path) -> tuple[list[str], list[str]]:
     return list(archive.toc), list(modules)
 
 
-def main(executable: str) -> int:
+def archive_sizes(executable: Path) -> dict[str, tuple[int, int]]:
+    """Each archive entry's packed and unpacked size in bytes."""
+    from PyInstaller.archive.readers import CArchiveReader
+
+    return {
+        name: (entry[1], entry[2]) for name, entry in CArchiveReader(str(executable)).toc.items()
+    }
+
+
+def main(executable: str, *options: str) -> int:
+    if options == ("--sizes",):
+        print(json.dumps(archive_sizes(Path(executable))))
+        return 0
     files, modules = archive_contents(Path(executable))
     unexpected = unexpected_files(files) + unexpected_packages(modules)
     for name in unexpected:

@@ -6,27 +6,19 @@ machine slows them alike.
 """
 
 import argparse
-import signal
 import statistics
-import tempfile
-import time
 from pathlib import Path
 
-from tests.app_process import AppProcess, user_environment
-from tests.x11 import virtual_screen
+from bench.launch import Scenario, run_once
+from tests.x11 import Screen, virtual_screen
 
 
-def launch_seconds(executable: Path, display: str) -> float:
+def launch_seconds(executable: Path, screen: Screen) -> float:
     """Seconds from starting ``executable`` to the app page loaded in its window."""
-    with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder)
-        started = time.monotonic()
-        app = AppProcess(home, env=user_environment(home, display=display), command=[executable])
-        app.wait_for_log(r"Page loaded: http://127\.0\.0\.1:\d+/ ")
-        seconds = time.monotonic() - started
-        app.send(signal.SIGTERM)
-        app.wait()
-    return seconds
+    scenario = Scenario(
+        executable.name, str(executable), [str(executable), "--debug"], "Page loaded"
+    )
+    return run_once(scenario, screen)["load_s"]
 
 
 def size_mib(path: Path) -> float:
@@ -41,12 +33,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     options = parser.parse_args()
     with virtual_screen() as display:
+        screen = Screen(display)
         for executable in options.executables:
-            launch_seconds(executable, display)  # warm the disk cache
+            launch_seconds(executable, screen)  # warm the disk cache
         times: dict[Path, list[float]] = {executable: [] for executable in options.executables}
         for _ in range(options.runs):
             for executable in options.executables:
-                times[executable].append(launch_seconds(executable, display))
+                times[executable].append(launch_seconds(executable, screen))
     for executable, seconds in times.items():
         one_folder = (executable.parent / "_internal").is_dir()
         bundle = executable.parent if one_folder else executable

@@ -10,7 +10,6 @@ class Config:
 
     SECRET_KEY: str | None = None
     BOOTSTRAP_SERVE_LOCAL = True
-    BOOTSTRAP_BOOTSWATCH_THEME = None
     SESSION_COOKIE_NAME = "flasky_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
