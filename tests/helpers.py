@@ -1,6 +1,7 @@
 """Helpers that act like a user of the app."""
 
 import re
+import socket
 
 
 def csrf_token(client, path="/") -> str:
@@ -11,3 +12,9 @@ def csrf_token(client, path="/") -> str:
 
 def submit_name(client, name: str, **kwargs):
     return client.post("/", data={"name": name, "csrf_token": csrf_token(client)}, **kwargs)
+
+
+def port_is_free(port: int) -> bool:
+    """Whether nothing listens on ``port`` of 127.0.0.1 any more."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0

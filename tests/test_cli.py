@@ -13,6 +13,7 @@ import pytest
 from desktop import __version__
 
 from .app_process import AppProcess, Browser, run_main, user_environment
+from .helpers import port_is_free
 
 
 @pytest.fixture
@@ -23,11 +24,6 @@ def home(tmp_path) -> Path:
 @pytest.fixture
 def env(home) -> dict[str, str]:
     return user_environment(home)
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 @contextmanager

@@ -20,7 +20,8 @@ from desktop import __version__
 from freeze.bundle import unexpected_files, unexpected_packages
 
 from .app_process import ROOT, AppProcess, Browser, run_main, user_environment
-from .test_window import PAGE_LOADED, close_and_wait, port_is_free
+from .helpers import port_is_free
+from .test_window import PAGE_LOADED, close_and_wait
 
 pytestmark = pytest.mark.window
 

@@ -7,7 +7,7 @@ import pytest
 
 from desktop.server import HOST, Server, ServerNotReady, start_server
 
-from .helpers import submit_name
+from .helpers import port_is_free, submit_name
 
 
 def get(url_port: int, path: str = "/") -> http.client.HTTPResponse:
@@ -17,11 +17,6 @@ def get(url_port: int, path: str = "/") -> http.client.HTTPResponse:
     response.body = response.read()
     connection.close()
     return response
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex((HOST, port)) != 0
 
 
 @pytest.fixture

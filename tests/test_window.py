@@ -6,7 +6,6 @@ Each launch is its own process: Qt cannot start a second GUI loop in one process
 import json
 import re
 import signal
-import socket
 import sqlite3
 import time
 from datetime import datetime
@@ -20,6 +19,7 @@ from webapp import create_app
 from webapp.config import DesktopConfig
 
 from .app_process import ROOT, AppProcess, run_main, user_environment
+from .helpers import port_is_free
 from .moment_formats import english_lll
 from .x11 import Geometry, Screen
 
@@ -52,11 +52,6 @@ def launch(home, env, title="Hello, Stranger! · Flasky") -> AppProcess:
 def close_and_wait(screen: Screen, app: AppProcess) -> int:
     screen.ask_to_close(screen.find_window("Flasky"))
     return app.wait()
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
 def stored_session(home: Path) -> dict:
