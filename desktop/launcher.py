@@ -5,10 +5,9 @@ import webbrowser
 from dataclasses import dataclass, field
 
 import click
-from flask import Flask
 
 from webapp import create_app
-from webapp.config import load_config
+from webapp.config import Config, load_config
 
 from .access import ACCESS_COOKIE, TOKEN_PARAMETER, AccessGuard, new_token
 from .gui import backend_problem, display_problem
@@ -40,17 +39,20 @@ class LaunchOptions:
 
 @dataclass
 class Launch:
-    """What every mode shares: the user's files, the secret key and the app."""
+    """What every mode shares: the user's files, the secret key and the app's config."""
 
     paths: UserPaths
     secret_key: str
     saving: bool
-    app: Flask
+    config: Config
     token: str = field(default_factory=new_token)
 
     def start_server(self, port: int) -> Server:
-        """Serve the app to holders of this launch's token, once it answers."""
-        server = start_server(AccessGuard(self.app, self.token), port)
+        """Serve the app to holders of this launch's token, once it answers.
+
+        The app is built here, not earlier, so a launch that finds Flasky already running
+        never builds it."""
+        server = start_server(AccessGuard(create_app(self.config), self.token), port)
         server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
         return server
 
@@ -78,7 +80,7 @@ def prepare(options: LaunchOptions) -> Launch:
     key_saved = True
     if not config.SECRET_KEY:
         config.SECRET_KEY, key_saved = load_or_create_secret_key(paths.secret_key)
-    return Launch(paths, config.SECRET_KEY, saving and key_saved, create_app(config))
+    return Launch(paths, config.SECRET_KEY, saving and key_saved, config)
 
 
 def launch(options: LaunchOptions) -> int:
