@@ -43,7 +43,7 @@ class SingleInstance:
         return True
 
     def ask_running_instance_to_show(self) -> bool:
-        """Tell the running launch to bring its window forward; False if it did not listen."""
+        """Tell the running launch to show its window; False if it did not listen."""
         try:
             with Client(self.address, authkey=self._authkey) as connection:
                 connection.send(SHOW)
@@ -74,8 +74,8 @@ class SingleInstance:
                 log.warning("Ignored a message from another launch: %s", error)
                 continue
             if message == SHOW:
-                log.info("Another launch asked to show the window.")
                 on_show()
+                log.info("Another launch asked to show the window.")
 
     def _remove_stale_socket(self) -> bool:
         """Remove a socket file left by a crashed launch; False if a launch still answers."""

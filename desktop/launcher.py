@@ -139,7 +139,7 @@ def show_window(launch: Launch, port: int, stop: StopSignals) -> int:
     instance = SingleInstance(instance_address(launch.paths.data), launch.secret_key)
     if not instance.acquire():
         shown = instance.ask_running_instance_to_show()
-        say("Flasky is already running" + ("; its window is now in front." if shown else "."))
+        say("Flasky is already running" + ("; its window is shown again." if shown else "."))
         return EXIT_OK
     try:
         problem = backend_problem()

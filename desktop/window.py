@@ -68,10 +68,10 @@ class AppWindow:
         threading.Thread(target=self.window.destroy, name="flasky-close").start()
 
     def bring_to_front(self) -> None:
+        """Un-minimize and show the window. (pywebview's only way to raise it, toggling "on
+        top", makes Qt re-create the native window twice: a flicker, and lost input.)"""
         self.window.restore()
         self.window.show()
-        self.window.on_top = True
-        self.window.on_top = False
 
     def _menu(self) -> list[Menu]:
         return [
