@@ -35,7 +35,7 @@ load: $(VENV)/.dev
 
 # Launch time, memory, shutdown and server throughput against their baselines, in one run:
 # writes docs/benchmarks.md and docs/benchmarks.json.
-bench: one-folder system-test $(VENV)/.dev
+bench: dist system-test $(VENV)/.dev
 	$(BIN)/python -m bench.run --frozen dist/flasky $(ONE_FOLDER)
 
 lint: $(VENV)/.dev
@@ -95,7 +95,7 @@ INSTALLED_FILES := $(BIN_HOME)/flasky $(DATA_HOME)/applications/flasky.desktop \
 	$(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg \
 	$(foreach size,$(ICON_SIZES),$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png)
 
-.PHONY: dist install uninstall lock-build icons system-dist one-folder measure
+.PHONY: dist install uninstall lock-build icons system-dist measure
 
 dist: system-dist $(BUILD_VENV)/.installed
 	$(BUILD_VENV)/bin/python -m freeze.build
@@ -109,15 +109,11 @@ $(BUILD_VENV)/.installed: requirements-build.lock
 	$(BUILD_VENV)/bin/pip install --quiet --require-hashes -r requirements-build.lock
 	touch $@
 
-ONE_FOLDER := build/onedir/flasky/flasky
+# The folder build that the one file carries, built by the same run of build.spec.
+ONE_FOLDER := dist/flasky-onedir/flasky
 
-# The one-folder build, for comparison with the one file (rebuilt when the one file is newer).
-one-folder: dist
-	[ $(ONE_FOLDER) -nt dist/flasky ] || $(BUILD_VENV)/bin/python -m PyInstaller --noconfirm \
-		--log-level=WARN --distpath build/onedir --workpath build/pyinstaller-onedir build.spec -- --onedir
-
-# Size and launch time of the one-file build against the one-folder build of the same spec.
-measure: one-folder system-test $(VENV)/.dev
+# Size and launch time of the one-file build against the one-folder build it carries.
+measure: dist system-test $(VENV)/.dev
 	$(BIN)/python -m freeze.measure dist/flasky $(ONE_FOLDER)
 
 # Per user, no root: the executable, its desktop entry and its icons.

@@ -16,6 +16,7 @@ class UserPaths:
     data: Path
     config: Path
     log: Path
+    cache: Path
 
     @property
     def secret_key(self) -> Path:
@@ -33,6 +34,11 @@ class UserPaths:
     def log_file(self) -> Path:
         return self.log / "flasky.log"
 
+    @property
+    def unpacked_builds(self) -> Path:
+        """Where the one-file executable keeps the builds it has unpacked (freeze/onefile.py)."""
+        return self.cache / "builds"
+
 
 def user_paths() -> UserPaths:
     dirs = PlatformDirs(APP_NAME, appauthor=False)
@@ -40,6 +46,7 @@ def user_paths() -> UserPaths:
         data=Path(dirs.user_data_dir),
         config=Path(dirs.user_config_dir),
         log=Path(dirs.user_log_dir),
+        cache=Path(dirs.user_cache_dir),
     )
 
 

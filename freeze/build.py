@@ -17,6 +17,7 @@ from . import bundle
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
 EXECUTABLE = DIST / "flasky"
+FOLDER = DIST / "flasky-onedir"
 STAMP = DIST / "flasky.inputs-sha256"
 BUILDINFO = DIST / "BUILDINFO"
 # What the executable is made of: a change to any of these rebuilds it.
@@ -29,6 +30,7 @@ INPUTS = [
     "freeze/icons",
     "freeze/build.py",
     "freeze/bundle.py",
+    "freeze/onefile.py",
     "requirements-build.lock",
 ]
 
@@ -106,7 +108,7 @@ def main() -> int:
         cwd=ROOT,
         check=True,
     )
-    if bundle.main(str(EXECUTABLE)) != 0:
+    if bundle.main([str(FOLDER), str(EXECUTABLE)]) != 0:
         EXECUTABLE.unlink()
         print("The build picked up files it should not ship; see above.", file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
-"""What the one-file bundle may contain, and a check of a built executable against it.
+"""What the build may contain, and a check of a built folder and one file against it.
 
 Anything else fails the build: a library that slipped in from the build machine (GTK through
 Qt's platform theme plugin, CUPS through the print plugin, Qt Quick's QML files) is caught here
-rather than shipped. Run it with the build environment's Python: ``python -m freeze.bundle FILE``.
+rather than shipped. Run it with the build environment's Python:
+``python -m freeze.bundle dist/flasky-onedir dist/flasky``.
 """
 
 import json
@@ -12,14 +13,17 @@ from pathlib import Path
 
 QT = "PyQt6/Qt6/"
 
-# Patterns (fnmatch: * also matches /) over the names in the executable's archive.
+# Patterns (fnmatch: * also matches /) over the names of the folder's files (under _internal)
+# and of the entries in its executable's archive and in the one file's.
 ALLOWED_FILES = [
-    # PyInstaller's own start-up code and the app's entry point
+    # PyInstaller's own start-up code, the app's entry point and the one file's (onefile.py)
     "pyiboot01_bootstrap",
     "pyimod0[1-4]_*",
     "pyi_rth_*",
     "struct",
     "main",
+    "onefile",
+    "zstandard/*.so",  # the one file's decompressor
     "base_library.zip",
     "PYZ.pyz",
     # the app's pages: templates, static files and the web app's sources (for "view source")
@@ -184,6 +188,7 @@ ALLOWED_PACKAGES = [
     "webview",
     "werkzeug",
     "wtforms",
+    "zstandard",
 ]
 # Standard library parts a desktop build does not need (tkinter would bring Tcl/Tk).
 UNWANTED_STANDARD_LIBRARY = ["tkinter", "turtle", "idlelib", "unittest", "test", "ensurepip"]
@@ -216,26 +221,33 @@ def archive_contents(executable: Path) -> tuple[list[str], list[str]]:
     return list(archive.toc), list(modules)
 
 
-def archive_sizes(executable: Path) -> dict[str, tuple[int, int]]:
-    """Each archive entry's packed and unpacked size in bytes."""
-    from PyInstaller.archive.readers import CArchiveReader
-
+def folder_sizes(folder: Path) -> dict[str, int]:
+    """The size of each file in a folder build, by its name under ``_internal``."""
+    internal = folder / "_internal"
     return {
-        name: (entry[1], entry[2]) for name, entry in CArchiveReader(str(executable)).toc.items()
+        path.relative_to(internal).as_posix(): path.lstat().st_size
+        for path in sorted(internal.rglob("*"))
+        if not path.is_dir() or path.is_symlink()
     }
 
 
-def main(executable: str, *options: str) -> int:
-    if options == ("--sizes",):
-        print(json.dumps(archive_sizes(Path(executable))))
+def main(arguments: list[str]) -> int:
+    """``FOLDER ONE_FILE``: check both against the allow-list; ``--sizes FOLDER``: print sizes."""
+    if arguments[0] == "--sizes":
+        print(json.dumps(folder_sizes(Path(arguments[1]))))
         return 0
-    files, modules = archive_contents(Path(executable))
+    folder, one_file = map(Path, arguments)
+    files, modules = list(folder_sizes(folder)), []
+    for executable in [folder / "flasky", one_file]:
+        archive_files, archive_modules = archive_contents(executable)
+        files += archive_files
+        modules += archive_modules
     unexpected = unexpected_files(files) + unexpected_packages(modules)
     for name in unexpected:
         print(f"not in the allow-list of freeze/bundle.py: {name}", file=sys.stderr)
-    print(f"{executable}: {len(files)} files, {len(modules)} modules, {len(unexpected)} unexpected")
+    print(f"{one_file}: {len(files)} files, {len(modules)} modules, {len(unexpected)} unexpected")
     return 1 if unexpected else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    sys.exit(main(sys.argv[1:]))

@@ -4,6 +4,7 @@ The first test of a session runs `make dist`, which rebuilds dist/flasky only wh
 build.spec or the build lock changed (a few minutes), and is otherwise a quick no-op.
 """
 
+import fcntl
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from Xlib import X
 
 from desktop import __version__
 from freeze.bundle import unexpected_files, unexpected_packages
+from freeze.onefile import build_name, find_section
 
 from .app_process import ROOT, AppProcess, Browser, run_main, user_environment
 from .helpers import port_is_free
@@ -27,6 +29,7 @@ pytestmark = pytest.mark.window
 
 DIST = ROOT / "dist"
 EXECUTABLE = DIST / "flasky"
+FOLDER = DIST / "flasky-onedir"
 BUILD_PYTHON = ROOT / "build" / "venv" / "bin" / "python"
 NOBODY = 65534
 
@@ -55,6 +58,32 @@ def env(home, xvfb) -> dict[str, str]:
     """A user's environment whose temporary folder (where the one file unpacks) is watched."""
     (home / "tmp").mkdir(parents=True)
     return user_environment(home, display=xvfb, TMPDIR=str(home / "tmp"))
+
+
+def unpacked_builds(home: Path) -> Path:
+    return home / "cache" / "Flasky" / "builds"
+
+
+@pytest.fixture
+def build(frozen, home) -> Path:
+    """Where the one file unpacks its build under ``home``."""
+    return unpacked_builds(home) / build_name(find_section(EXECUTABLE)[2])
+
+
+def files_of(folder: Path) -> dict[str, int]:
+    """Each file and link of ``folder`` by its relative name, with its size."""
+    return {
+        path.relative_to(folder).as_posix(): path.lstat().st_size
+        for path in folder.rglob("*")
+        if path.is_symlink() or path.is_file()
+    }
+
+
+def unpacked_files(build: Path) -> dict[str, int]:
+    """The files of an unpacked build, but for the list of them written when it was unpacked."""
+    files = files_of(build)
+    assert files.pop(".manifest.json")
+    return files
 
 
 def launch(home: Path, env: dict[str, str], command: list[str]) -> AppProcess:
@@ -123,6 +152,93 @@ def test_frozen_window_shows_the_app_and_closing_it_ends_everything(frozen, scre
     assert list((home / "tmp").iterdir()) == []  # the unpacked bundle is gone too
 
 
+def test_first_launch_unpacks_the_folder_build_once_and_later_launches_run_it_in_place(
+    frozen, build, env
+):
+    assert run_main("--version", env=env, command=frozen).returncode == 0
+    assert unpacked_files(build) == files_of(FOLDER)
+    first = (build / "flasky").stat()
+
+    assert run_main("--version", env=env, command=frozen).returncode == 0
+    again = (build / "flasky").stat()
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+
+
+def test_a_damaged_unpacked_build_is_unpacked_again(frozen, build, env):
+    assert run_main("--version", env=env, command=frozen).returncode == 0
+    resources = build / "_internal" / "PyQt6" / "Qt6" / "resources"
+    (resources / "icudtl.dat").unlink()
+    with (resources / "v8_context_snapshot.bin").open("r+b") as file:
+        file.truncate(100)
+
+    result = run_main("--self-test", env=env, command=frozen)
+    assert result.returncode == 0, result.stderr
+    assert unpacked_files(build) == files_of(FOLDER)
+
+
+def test_unpacking_removes_older_builds_that_no_running_flasky_holds(frozen, build, home, env):
+    builds = unpacked_builds(home)
+    for old in ["0ld", "running"]:
+        (builds / old / "_internal").mkdir(parents=True)
+        (builds / old / "flasky").write_text("an older build")
+        (builds / f"{old}.lock").touch()
+    (builds / ".unpacking-interrupted").mkdir()
+    with (builds / "running.lock").open() as held:
+        fcntl.flock(held, fcntl.LOCK_SH)
+        result = run_main("--version", env=env, command=frozen)
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in builds.iterdir()) == sorted(
+        [".unpack.lock", build.name, f"{build.name}.lock", "running", "running.lock"]
+    )
+
+
+def test_the_running_app_holds_its_build_until_it_exits(frozen, screen, build, home, env):
+    app = launch(home, env, frozen)
+    with build.with_name(f"{build.name}.lock").open() as file:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert close_and_wait(screen, app) == 0
+        fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_two_first_launches_at_once_unpack_one_build(frozen, build, env):
+    launches = [
+        subprocess.Popen([*frozen, "--version"], env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [process.communicate(timeout=60)[0] for process in launches]
+    assert [process.returncode for process in launches] == [0, 0]
+    assert outputs == [f"Flasky Desktop, version {__version__}\n"] * 2
+    assert unpacked_files(build) == files_of(FOLDER)
+
+
+def test_a_damaged_executable_says_so_in_one_line(frozen, tmp_path, build, env):
+    damaged = tmp_path / "flasky"
+    shutil.copy(EXECUTABLE, damaged)
+    with damaged.open("r+b") as file:  # a byte in the middle of the compressed build
+        file.seek(damaged.stat().st_size // 2)
+        byte = file.read(1)
+        file.seek(-1, os.SEEK_CUR)
+        file.write(bytes([byte[0] ^ 0xFF]))
+    result = run_main("--version", env=env, command=[str(damaged)])
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: {damaged} is damaged (")
+    assert result.stderr.endswith("download or build Flasky again.\n")
+    assert "Traceback" not in result.stderr
+    assert not build.exists()
+
+
+def test_a_cache_folder_that_cannot_be_written_says_so_in_one_line(frozen, home, env):
+    (home / "cache").write_text("a file where the cache folder should be")
+    result = run_main("--version", env=env, command=frozen)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"Error: Flasky could not unpack itself into {unpacked_builds(home)}: "
+    )
+    assert "XDG_CACHE_HOME" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_frozen_app_writes_nothing_next_to_itself(frozen, screen, home, env):
     before = sorted(DIST.rglob("*"))
     app = launch(home, env, frozen)
@@ -153,7 +269,7 @@ def test_frozen_app_run_by_a_normal_user_keeps_the_web_engine_sandbox(frozen, xv
 
 def test_bundle_holds_only_what_its_allow_list_allows(frozen):
     result = subprocess.run(
-        [BUILD_PYTHON, "-m", "freeze.bundle", EXECUTABLE],
+        [BUILD_PYTHON, "-m", "freeze.bundle", FOLDER, EXECUTABLE],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,0 +1,278 @@
+"""The one-file executable: a small program that carries the folder build of Flasky, unpacks it
+once into the user's cache and runs it from there.
+
+PyInstaller's own one-file mode unpacks everything, Qt Web Engine's 350 MB included, into a new
+temporary folder at every launch, and compresses it with zlib. Instead, build.spec freezes this
+module alone as a small one-file program and ``pack`` adds the folder build to it, as one tar
+compressed with Zstandard (a long window finds what the libraries share), in an ELF section of
+its own beside PyInstaller's ``pydata`` (Linux only: on Windows and macOS build.spec makes
+PyInstaller's own bundles).
+
+At a launch, ``main`` looks for the build under ``~/.cache/Flasky/builds/<build id>/``, checks
+it against the list of files written when it was unpacked, unpacks it if it is missing or
+damaged (the first launch of each build), and runs it with the same arguments. A running build
+holds a shared lock on ``<build id>.lock``; once a new build is unpacked, older builds that no
+running Flasky holds are removed.
+"""
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tarfile
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+from typing import NoReturn
+
+from desktop.paths import user_paths
+
+SECTION = "flasky_build"
+MAGIC = b"flasky-build/1\0\0"
+HEADER = struct.Struct("<16s32s")  # the section starts with the magic and the tar's SHA-256
+MANIFEST = ".manifest.json"  # written last into an unpacked build: its files and their sizes
+EXECUTABLE = "flasky"
+WINDOW_LOG = 27  # 128 MiB: the most a decompressor accepts without being asked to
+READ_SIZE = 1 << 20
+
+
+class DamagedExecutable(Exception):
+    """The executable's payload is missing, truncated or altered."""
+
+
+def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
+    """Write ``output``: ``stub`` with ``folder``, as a compressed tar, in a section of its own.
+
+    Returns the build id, the start of the compressed tar's SHA-256 in hex.
+    """
+    import zstandard
+
+    parameters = zstandard.ZstdCompressionParameters.from_level(
+        level, window_log=WINDOW_LOG, enable_ldm=True, write_checksum=True, threads=-1
+    )
+    compressor = zstandard.ZstdCompressor(compression_params=parameters)
+    section = output.with_name(output.name + ".section")
+    with section.open("w+b") as out:
+        out.write(HEADER.pack(MAGIC, bytes(32)))
+        with (
+            compressor.stream_writer(out, closefd=False) as compressed,
+            tarfile.open(fileobj=compressed, mode="w|", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            for path in sorted(folder.rglob("*")):
+                tar.add(path, path.relative_to(folder).as_posix(), recursive=False, filter=_owned)
+        out.seek(HEADER.size)
+        digest = hashlib.file_digest(out, "sha256").digest()
+        out.seek(0)
+        out.write(HEADER.pack(MAGIC, digest))
+    # PyInstaller's bootloader looks for its archive near the end of the file, so the build
+    # goes in before PyInstaller's section: take that out, add the build, put it back.
+    pydata = output.with_name(output.name + ".pydata")
+    try:
+        for command in [
+            ["--dump-section", f"pydata={pydata}", stub],
+            ["--remove-section", "pydata", "--add-section", f"{SECTION}={section}", stub, output],
+            ["--add-section", f"pydata={pydata}", output],
+        ]:
+            subprocess.run(["objcopy", *map(str, command)], check=True)
+    finally:
+        section.unlink()
+        pydata.unlink(missing_ok=True)
+    return build_name(digest)
+
+
+def build_name(digest: bytes) -> str:
+    """The name of a build's folder in the cache: the start of its SHA-256."""
+    return digest.hex()[:16]
+
+
+def _owned(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    """Drop the build machine's user and group: the files are the unpacking user's."""
+    member.uid = member.gid = 0
+    member.uname = member.gname = ""
+    return member
+
+
+def find_section(executable: Path) -> tuple[int, int, bytes]:
+    """The offset and size of the compressed tar in ``executable``, and its SHA-256."""
+    elf_header = struct.Struct("<4s36xQ10xHHH")  # magic; e_shoff; e_shentsize, e_shnum, e_shstrndx
+    section_header = struct.Struct("<I20xQQ")  # sh_name; sh_offset, sh_size
+    try:
+        with executable.open("rb") as file:
+            magic, table, entry_size, count, names_index = elf_header.unpack(
+                file.read(elf_header.size)
+            )
+            if magic != b"\x7fELF":
+                raise DamagedExecutable("it is not an ELF executable")
+            file.seek(table)
+            headers = [
+                section_header.unpack(file.read(entry_size)[: section_header.size])
+                for _ in range(count)
+            ]
+            _, names_offset, names_size = headers[names_index]
+            file.seek(names_offset)
+            names = file.read(names_size)
+            for name, offset, size in headers:
+                if names[name : names.index(b"\0", name)] == SECTION.encode():
+                    file.seek(offset)
+                    magic, digest = HEADER.unpack(file.read(HEADER.size))
+                    if magic == MAGIC:
+                        return offset + HEADER.size, size - HEADER.size, digest
+    except (struct.error, ValueError, IndexError) as error:
+        raise DamagedExecutable("its ELF headers are unreadable") from error
+    raise DamagedExecutable("it carries no app")
+
+
+class _Payload:
+    """A file object that reads the payload only, hashing what it reads."""
+
+    def __init__(self, file, size: int):
+        self.file, self.left, self.digest = file, size, hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        data = self.file.read(size)
+        self.left -= len(data)
+        self.digest.update(data)
+        return data
+
+
+def unpack(executable: Path, offset: int, size: int, digest: bytes, target: Path) -> None:
+    """Unpack the payload into the new folder ``target``, then write its manifest."""
+    import zstandard
+
+    manifest: dict[str, int | str] = {}
+    with executable.open("rb") as file:
+        file.seek(offset)
+        payload = _Payload(file, size)
+        try:
+            with (
+                zstandard.ZstdDecompressor().stream_reader(payload, read_size=READ_SIZE) as stream,
+                tarfile.open(fileobj=stream, mode="r|") as tar,
+            ):
+                for member in tar:
+                    tar.extract(member, target, filter="data")
+                    if member.issym():
+                        manifest[member.name] = member.linkname
+                    elif member.isfile():
+                        manifest[member.name] = member.size
+                while stream.read(READ_SIZE):  # the rest of the tar and of the frame
+                    pass
+        except (zstandard.ZstdError, tarfile.TarError) as error:
+            raise DamagedExecutable(error) from error
+        if payload.left or payload.digest.digest() != digest:
+            raise DamagedExecutable("its contents do not match its checksum")
+    (target / MANIFEST).write_text(json.dumps(manifest))
+
+
+def is_complete(build: Path) -> bool:
+    """Whether ``build`` holds every file its manifest lists, each of the size it lists."""
+    try:
+        manifest = json.loads((build / MANIFEST).read_text())
+        for name, expected in manifest.items():
+            path = build / name
+            if isinstance(expected, str):
+                if str(path.readlink()) != expected:
+                    return False
+            elif path.lstat().st_size != expected:
+                return False
+    except (OSError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def lock(path: Path, shared: bool = False) -> int:
+    """Lock the file ``path`` (created if need be); the lock lasts until its descriptor closes."""
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(descriptor, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        # A remover may have deleted the file while we waited: then lock the new one.
+        with suppress(FileNotFoundError):
+            if os.path.samestat(os.fstat(descriptor), path.stat()):
+                return descriptor
+        os.close(descriptor)
+
+
+def remove_unused_builds(builds: Path, keep: str) -> None:
+    """Remove builds other than ``keep`` that no running Flasky holds, and unpacking leftovers."""
+    for entry in builds.iterdir():
+        if entry.name.startswith(".unpacking-"):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.suffix == ".lock" and entry.stem not in (keep, ".unpack"):
+            descriptor = os.open(entry, os.O_RDWR)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # in use
+            finally:
+                os.close(descriptor)
+            shutil.rmtree(builds / entry.stem, ignore_errors=True)
+            entry.unlink(missing_ok=True)
+
+
+def prepare(executable: Path, builds: Path) -> Path:
+    """The unpacked build of ``executable``, unpacked now if need be.
+
+    The build stays locked (shared) by this process, and by the app once it takes its place.
+    """
+    offset, size, digest = find_section(executable)
+    build_id = build_name(digest)
+    build = builds / build_id
+    builds.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.set_inheritable(lock(builds / f"{build_id}.lock", shared=True), True)
+    if is_complete(build):
+        return build
+    unpacking_lock = lock(builds / ".unpack.lock")  # one unpacking at a time
+    try:
+        if not is_complete(build):
+            unpacking = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=builds))
+            try:
+                unpack(executable, offset, size, digest, unpacking)
+                shutil.rmtree(build, ignore_errors=True)  # a damaged copy
+                unpacking.rename(build)
+            finally:
+                shutil.rmtree(unpacking, ignore_errors=True)
+        remove_unused_builds(builds, keep=build_id)
+    finally:
+        os.close(unpacking_lock)
+    return build
+
+
+def run(build: Path, arguments: list[str]) -> NoReturn:
+    """Run the unpacked build with ``arguments``, in place of this process."""
+    environment = dict(os.environ)
+    # The build is an app of its own, not a child of this one-file program (PyInstaller's words).
+    environment["PYINSTALLER_RESET_ENVIRONMENT"] = "1"
+    original_path = environment.pop("LD_LIBRARY_PATH_ORIG", None)
+    environment.pop("LD_LIBRARY_PATH", None)
+    if original_path is not None:
+        environment["LD_LIBRARY_PATH"] = original_path
+    os.execve(build / EXECUTABLE, [sys.argv[0], *arguments], environment)
+
+
+def main() -> int:
+    executable = Path(sys.executable)
+    builds = user_paths().unpacked_builds
+    try:
+        build = prepare(executable, builds)
+    except DamagedExecutable as error:
+        print(
+            f"Error: {executable} is damaged ({error}); download or build Flasky again.",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as error:
+        print(
+            f"Error: Flasky could not unpack itself into {builds}: {error.strerror or error}. "
+            "Free some disk space, or point XDG_CACHE_HOME to a writable folder.",
+            file=sys.stderr,
+        )
+        return 1
+    return run(build, sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
