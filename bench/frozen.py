@@ -1,17 +1,15 @@
-"""The frozen builds: start of the one-file against the one-folder executable, cold and warm,
+"""The frozen builds: start of the one file against the folder build it carries, cold and warm,
 and what the one file is made of."""
 
-import json
 import os
-import subprocess
+import tempfile
 from pathlib import Path
 
 from bench.stats import ratio, summarize
-from freeze.measure import launch_seconds, size_mib
+from freeze.bundle import folder_sizes
+from freeze.measure import launch_seconds, launch_times, size_mib
+from freeze.onefile import find_section
 from tests.x11 import Screen
-
-ROOT = Path(__file__).resolve().parents[1]
-BUILD_PYTHON = ROOT / "build" / "venv" / "bin" / "python"
 
 # Published sizes of a minimal app, for scale (neither ships what this one does: Tauri
 # uses the system's web view; Electron ships Chromium and Node.js, as this app ships Qt WebEngine).
@@ -27,40 +25,23 @@ PUBLISHED = [
 PARTS = [
     ("Qt WebEngine (Chromium)", ("WebEngine", "qtwebengine", "resources/")),
     ("rest of Qt and PyQt6", ("Qt6", "PyQt6", "libicu")),
-    (
-        "Python, the libraries and the app (PYZ, libpython, extensions)",
-        ("PYZ", "libpython", "lib-dynload", "base_library"),
-    ),
+    ("Python and the libraries (libpython, extensions)", ("libpython", "lib-dynload", "base_lib")),
     ("templates and static files", ("webapp/", "flask_bootstrap/", "webview/")),
 ]
 
 
-def breakdown(executable: Path) -> list[dict]:
-    """The one file's contents grouped into parts: packed and unpacked MiB of each."""
-    toc = json.loads(
-        subprocess.run(
-            [str(BUILD_PYTHON), "-m", "freeze.bundle", str(executable), "--sizes"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
-    totals = {name: [0, 0] for name, _ in PARTS} | {"other system libraries": [0, 0]}
-    for name, (packed, unpacked) in toc.items():
+def breakdown(one_folder: Path) -> list[dict]:
+    """The folder build's files grouped into parts: MiB of each."""
+    totals = {name: 0 for name, _ in PARTS} | {"other system libraries": 0}
+    for name, size in folder_sizes(one_folder.parent).items():
         part = next(
             (part for part, keys in PARTS if any(key in name for key in keys)),
             "other system libraries",
         )
-        totals[part][0] += packed
-        totals[part][1] += unpacked
+        totals[part] += size
     return [
-        {
-            "part": part,
-            "packed_mib": round(packed / 2**20, 1),
-            "unpacked_mib": round(unpacked / 2**20, 1),
-        }
-        for part, (packed, unpacked) in sorted(totals.items(), key=lambda item: -item[1][0])
+        {"part": part, "mib": round(size / 2**20, 1)}
+        for part, size in sorted(totals.items(), key=lambda item: -item[1])
     ]
 
 
@@ -74,31 +55,43 @@ def drop_caches() -> bool:
     return True
 
 
+def cold_launches(one_file: Path, one_folder: Path, screen: Screen) -> tuple[dict, bool]:
+    """One launch of each build after dropping the page cache; whether it could be dropped."""
+    cold, dropped = {}, True
+    with tempfile.TemporaryDirectory() as cache:
+        launch_seconds(one_file, screen, Path(cache))  # unpacks, for the later launch below
+        for name, executable, kept_cache in [
+            ("one-folder", one_folder, None),
+            ("one-file", one_file, Path(cache)),
+            ("one-file, first", one_file, None),
+        ]:
+            dropped &= drop_caches()
+            cold[name] = round(launch_seconds(executable, screen, kept_cache), 3)
+    return cold, dropped
+
+
 def benchmark_frozen(screen: Screen, one_file: Path, one_folder: Path, runs: int) -> dict:
-    builds = {"one-file": one_file, "one-folder": one_folder}
-    cold, cold_is_cold = {}, True
-    for name, executable in builds.items():
-        cold_is_cold &= drop_caches()
-        cold[name] = launch_seconds(executable, screen)
-    warm = {name: [] for name in builds}
-    for _ in range(runs):
-        for name, executable in builds.items():
-            warm[name].append(launch_seconds(executable, screen))
-    results = {
-        "cold_is_after_dropping_caches": cold_is_cold,
+    cold, dropped = cold_launches(one_file, one_folder, screen)
+    warm = {
+        name: summarize(seconds)
+        for name, seconds in launch_times(one_file, one_folder, screen, runs).items()
+    }
+    _, compressed, _ = find_section(one_file)
+    one_file_mib = size_mib(one_file)
+    return {
+        "cold_is_after_dropping_caches": dropped,
         "sizes_mib": {
-            "one-file": round(size_mib(one_file), 1),
+            "one-file": round(one_file_mib, 1),
             "one-folder": round(size_mib(one_folder.parent), 1),
+            "compressed folder build": round(compressed / 2**20, 1),
+            "program": round(one_file_mib - compressed / 2**20, 1),
         },
-        "cold_s": {name: round(seconds, 3) for name, seconds in cold.items()},
-        "warm_s": {name: summarize(seconds) for name, seconds in warm.items()},
-        "one_file_parts": breakdown(one_file),
+        "cold_s": cold,
+        "warm_s": warm,
+        "warm_ratios": {name: ratio(warm[name], warm["one-folder"]) for name in warm},
+        "cold_ratios": {name: round(cold[name] / cold["one-folder"], 2) for name in cold},
+        "folder_parts": breakdown(one_folder),
         "published_sizes": [
             {"what": what, "size": size, "source": source} for what, size, source in PUBLISHED
         ],
     }
-    results["warm_ratio_one_file_to_one_folder"] = ratio(
-        results["warm_s"]["one-file"], results["warm_s"]["one-folder"]
-    )
-    results["cold_ratio_one_file_to_one_folder"] = round(cold["one-file"] / cold["one-folder"], 2)
-    return results

@@ -94,11 +94,16 @@ def drain(process: subprocess.Popen) -> None:
 
 
 def run_once(
-    scenario: Scenario, screen: Screen, command: list[str] | None = None
+    scenario: Scenario, screen: Screen, command: list[str] | None = None, cache: Path | None = None
 ) -> dict[str, float]:
-    """One launch: seconds to the load event, tree RSS in MiB, seconds from close to exit."""
+    """One launch: seconds to the load event, tree RSS in MiB, seconds from close to exit.
+
+    Each launch gets a new home folder; ``cache``, if given, is its cache folder instead.
+    """
     with tempfile.TemporaryDirectory() as home:
         env = user_environment(Path(home), display=screen.name, PYTHONPATH=str(ROOT))
+        if cache:
+            env["XDG_CACHE_HOME"] = str(cache)
         if os.geteuid() == 0:  # as the app itself does: Chromium's sandbox cannot run as root
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         started = time.perf_counter()

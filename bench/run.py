@@ -140,38 +140,42 @@ def frozen_markdown(frozen: dict) -> list[str]:
     cold_note = (
         "after dropping the page cache"
         if frozen["cold_is_after_dropping_caches"]
-        else ("first launch; the page cache could not be dropped here")
+        else "the page cache could not be dropped here"
     )
     lines = [
         "",
         "## Frozen executables",
         "",
-        "Process start → the page's load event, for the PyInstaller builds. A one-file executable",
-        "unpacks itself to a temporary folder on every launch.",
+        "Process start → the page's load event, for the PyInstaller builds. The one file carries",
+        "the folder build and unpacks it into the user's cache at its first launch (\"one-file,",
+        'first", each run with an empty cache); later launches run it from there ("one-file").',
         "",
-        f"| build | size (MiB) | cold (s, {cold_note}) | warm (s) |",
-        "|---|---|---|---|",
+        f"| build | size (MiB) | cold (s, {cold_note}) | warm (s) | warm ÷ one-folder |",
+        "|---|---|---|---|---|",
     ]
-    for name in ("one-file", "one-folder"):
-        figure = warm[name]
+    for name, figure in warm.items():
+        size = sizes["one-folder" if name == "one-folder" else "one-file"]
         lines.append(
-            f"| {name} | {sizes[name]} | {cold[name]:.2f} "
-            f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) |"
+            f"| {name} | {size} | {cold[name]:.2f} "
+            f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) "
+            f"| {frozen['warm_ratios'][name]}× |"
         )
     lines += [
         "",
-        f"One-file ÷ one-folder: warm {frozen['warm_ratio_one_file_to_one_folder']}×, "
-        f"cold {frozen['cold_ratio_one_file_to_one_folder']}×.",
+        "Cold ÷ one-folder: "
+        + ", ".join(f"{name} {value}×" for name, value in frozen["cold_ratios"].items())
+        + ".",
         "",
         "### What the one file holds",
         "",
-        "| part | packed (MiB) | unpacked (MiB) |",
-        "|---|---|---|",
+        f"The one file is its own small program ({sizes['program']} MiB: "
+        f"Python, zstandard and freeze/onefile.py) and the folder build, compressed as one "
+        f"tar ({sizes['compressed folder build']} MiB). The folder build holds:",
+        "",
+        "| part | MiB |",
+        "|---|---|",
     ]
-    lines += [
-        f"| {p['part']} | {p['packed_mib']} | {p['unpacked_mib']} |"
-        for p in frozen["one_file_parts"]
-    ]
+    lines += [f"| {p['part']} | {p['mib']} |" for p in frozen["folder_parts"]]
     lines += ["", "For scale, published sizes of minimal apps of other frameworks:", ""]
     lines += [
         f"- {p['what']}: {p['size']} ([source]({p['source']}))" for p in frozen["published_sizes"]
