@@ -90,6 +90,8 @@ DIST_PACKAGES := $(RUN_PACKAGES) binutils
 TEST_PACKAGES += desktop-file-utils
 BIN_HOME := $(HOME)/.local/bin
 DATA_HOME := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+# Where the one file unpacks its build (freeze/onefile.py): a cache, removed on uninstall.
+UNPACKED_BUILDS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/Flasky/builds
 ICON_SIZES := 16 24 32 48 64 128 256
 INSTALLED_FILES := $(BIN_HOME)/flasky $(DATA_HOME)/applications/flasky.desktop \
 	$(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg \
@@ -127,6 +129,7 @@ install: dist
 
 uninstall:
 	rm -f $(INSTALLED_FILES)
+	rm -rf $(UNPACKED_BUILDS)
 
 # Re-pin the build environment (the app's pins plus PyInstaller) after `make lock`.
 lock-build: $(VENV)/.dev

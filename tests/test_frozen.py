@@ -321,8 +321,11 @@ def test_install_puts_a_valid_desktop_entry_and_icons_under_home_and_uninstall_r
     for size in [16, 24, 32, 48, 64, 128, 256]:
         png = icons / f"{size}x{size}" / "apps" / "flasky.png"
         assert png.read_bytes().startswith(b"\x89PNG")
-    version = subprocess.run([executable, "--version"], capture_output=True, text=True)
+    version = subprocess.run([executable, "--version"], env=env, capture_output=True, text=True)
     assert version.stdout.strip() == f"Flasky Desktop, version {__version__}"
+    assert (tmp_path / ".cache" / "Flasky" / "builds").is_dir()
 
     make("uninstall")
     assert [path for path in installed.rglob("*") if not path.is_dir()] == []
+    # The unpacked build goes too; what the user made (data, settings) stays.
+    assert [path.name for path in (tmp_path / ".cache" / "Flasky").iterdir()] == []
