@@ -271,7 +271,16 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    return run(build, sys.argv[1:])
+    try:
+        run(build, sys.argv[1:])
+    except OSError as error:
+        print(
+            f"Error: Flasky could not run {build / EXECUTABLE}: {error.strerror or error}. "
+            f"If {builds} is on a file system mounted noexec, point XDG_CACHE_HOME to "
+            "another folder.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -239,6 +239,21 @@ def test_a_cache_folder_that_cannot_be_written_says_so_in_one_line(frozen, home,
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to mount a file system")
+def test_a_cache_on_a_noexec_file_system_says_so_in_one_line(frozen, home, env):
+    cache = home / "cache"
+    cache.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "noexec,size=1g", "tmpfs", cache], check=True)
+    try:
+        result = run_main("--version", env=env, command=frozen)
+    finally:
+        subprocess.run(["umount", cache], check=True)
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: Flasky could not run ")
+    assert "mounted noexec, point XDG_CACHE_HOME to another folder" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_frozen_app_writes_nothing_next_to_itself(frozen, screen, home, env):
     before = sorted(DIST.rglob("*"))
     app = launch(home, env, frozen)
