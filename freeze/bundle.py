@@ -6,7 +6,6 @@ rather than shipped. Run it with the build environment's Python:
 ``python -m freeze.bundle dist/flasky-onedir dist/flasky``.
 """
 
-import json
 import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -232,10 +231,7 @@ def folder_sizes(folder: Path) -> dict[str, int]:
 
 
 def main(arguments: list[str]) -> int:
-    """``FOLDER ONE_FILE``: check both against the allow-list; ``--sizes FOLDER``: print sizes."""
-    if arguments[0] == "--sizes":
-        print(json.dumps(folder_sizes(Path(arguments[1]))))
-        return 0
+    """Check the folder build and the one file (``FOLDER ONE_FILE``) against the allow-list."""
     folder, one_file = map(Path, arguments)
     files, modules = list(folder_sizes(folder)), []
     for executable in [folder / "flasky", one_file]:
