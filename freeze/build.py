@@ -90,7 +90,8 @@ def main() -> int:
         )
         return 1
     digest = inputs_digest()
-    if EXECUTABLE.is_file() and STAMP.is_file() and STAMP.read_text().strip() == digest:
+    built = EXECUTABLE.is_file() and FOLDER.is_dir() and STAMP.is_file()
+    if built and STAMP.read_text().strip() == digest:
         print(f"{EXECUTABLE.relative_to(ROOT)} is up to date.")
         return 0
     STAMP.unlink(missing_ok=True)

@@ -35,21 +35,26 @@ SECTION = "flasky_build"
 MAGIC = b"flasky-build/1\0\0"
 HEADER = struct.Struct("<16s32s")  # the section starts with the magic and the tar's SHA-256
 MANIFEST = ".manifest.json"  # written last into an unpacked build: its files and their sizes
+LEFTOVER = ".unpacking-"  # a build being unpacked or removed; one cut short is removed later
 EXECUTABLE = "flasky"
 WINDOW_LOG = 27  # 128 MiB: the most a decompressor accepts without being asked to
 READ_SIZE = 1 << 20
 
 
 class DamagedExecutable(Exception):
-    """The executable's payload is missing, truncated or altered."""
+    """The executable's build is missing, cut short or altered."""
+
+
+class NoExecCache(Exception):
+    """The cache is on a file system that does not run programs."""
 
 
 def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
     """Write ``output``: ``stub`` with ``folder``, as a compressed tar, in a section of its own.
 
-    Returns the build id, the start of the compressed tar's SHA-256 in hex.
+    Returns the build id.
     """
-    import zstandard
+    import zstandard  # here, not at the top: only the build environment has it
 
     parameters = zstandard.ZstdCompressionParameters.from_level(
         level, window_log=WINDOW_LOG, enable_ldm=True, write_checksum=True, threads=-1
@@ -63,7 +68,8 @@ def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
             tarfile.open(fileobj=compressed, mode="w|", format=tarfile.PAX_FORMAT) as tar,
         ):
             for path in sorted(folder.rglob("*")):
-                tar.add(path, path.relative_to(folder).as_posix(), recursive=False, filter=_owned)
+                name = path.relative_to(folder).as_posix()
+                tar.add(path, name, recursive=False, filter=_without_owner)
         out.seek(HEADER.size)
         digest = hashlib.file_digest(out, "sha256").digest()
         out.seek(0)
@@ -81,15 +87,15 @@ def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
     finally:
         section.unlink()
         pydata.unlink(missing_ok=True)
-    return build_name(digest)
+    return build_id(digest)
 
 
-def build_name(digest: bytes) -> str:
-    """The name of a build's folder in the cache: the start of its SHA-256."""
+def build_id(digest: bytes) -> str:
+    """A build's id, which names its folder in the cache: the start of its SHA-256."""
     return digest.hex()[:16]
 
 
-def _owned(member: tarfile.TarInfo) -> tarfile.TarInfo:
+def _without_owner(member: tarfile.TarInfo) -> tarfile.TarInfo:
     """Drop the build machine's user and group: the files are the unpacking user's."""
     member.uid = member.gid = 0
     member.uname = member.gname = ""
@@ -98,73 +104,68 @@ def _owned(member: tarfile.TarInfo) -> tarfile.TarInfo:
 
 def find_section(executable: Path) -> tuple[int, int, bytes]:
     """The offset and size of the compressed tar in ``executable``, and its SHA-256."""
-    elf_header = struct.Struct("<4s36xQ10xHHH")  # magic; e_shoff; e_shentsize, e_shnum, e_shstrndx
+    elf_header = struct.Struct("<6s34xQ10xHHH")  # ident; e_shoff; e_shentsize, e_shnum, e_shstrndx
     section_header = struct.Struct("<I20xQQ")  # sh_name; sh_offset, sh_size
     try:
         with executable.open("rb") as file:
+            end = file.seek(0, os.SEEK_END)
+            file.seek(0)
             magic, table, entry_size, count, names_index = elf_header.unpack(
                 file.read(elf_header.size)
             )
-            if magic != b"\x7fELF":
-                raise DamagedExecutable("it is not an ELF executable")
+            if magic != b"\x7fELF\x02\x01":  # 64-bit, little-endian: what the headers above read
+                raise DamagedExecutable("it is not a 64-bit little-endian ELF executable")
             file.seek(table)
             headers = [
                 section_header.unpack(file.read(entry_size)[: section_header.size])
                 for _ in range(count)
             ]
+            if any(offset + size > end for _, offset, size in headers):
+                raise DamagedExecutable("it is cut short")
             _, names_offset, names_size = headers[names_index]
             file.seek(names_offset)
             names = file.read(names_size)
             for name, offset, size in headers:
-                if names[name : names.index(b"\0", name)] == SECTION.encode():
+                is_ours = names[name : names.index(b"\0", name)] == SECTION.encode()
+                if is_ours and size > HEADER.size:
                     file.seek(offset)
                     magic, digest = HEADER.unpack(file.read(HEADER.size))
                     if magic == MAGIC:
                         return offset + HEADER.size, size - HEADER.size, digest
-    except (struct.error, ValueError, IndexError) as error:
+    except (struct.error, ValueError, IndexError, OSError) as error:
         raise DamagedExecutable("its ELF headers are unreadable") from error
     raise DamagedExecutable("it carries no app")
 
 
-class _Payload:
-    """A file object that reads the payload only, hashing what it reads."""
-
-    def __init__(self, file, size: int):
-        self.file, self.left, self.digest = file, size, hashlib.sha256()
-
-    def read(self, size: int = -1) -> bytes:
-        size = self.left if size < 0 else min(size, self.left)
-        data = self.file.read(size)
-        self.left -= len(data)
-        self.digest.update(data)
-        return data
+def verify(executable: Path, offset: int, size: int, digest: bytes) -> None:
+    """Check the compressed tar's SHA-256 against the one recorded when it was packed."""
+    computed = hashlib.sha256()
+    with executable.open("rb") as file:
+        file.seek(offset)
+        while chunk := file.read(min(READ_SIZE, size)):
+            computed.update(chunk)
+            size -= len(chunk)
+    if size or computed.digest() != digest:
+        raise DamagedExecutable("its contents do not match their checksum")
 
 
-def unpack(executable: Path, offset: int, size: int, digest: bytes, target: Path) -> None:
-    """Unpack the payload into the new folder ``target``, then write its manifest."""
-    import zstandard
+def unpack(executable: Path, offset: int, target: Path) -> None:
+    """Unpack the verified tar at ``offset`` into the new folder ``target``, manifest last."""
+    import zstandard  # here, not at the top: a launch that finds its build unpacked is quicker
 
     manifest: dict[str, int | str] = {}
     with executable.open("rb") as file:
         file.seek(offset)
-        payload = _Payload(file, size)
-        try:
-            with (
-                zstandard.ZstdDecompressor().stream_reader(payload, read_size=READ_SIZE) as stream,
-                tarfile.open(fileobj=stream, mode="r|") as tar,
-            ):
-                for member in tar:
-                    tar.extract(member, target, filter="data")
-                    if member.issym():
-                        manifest[member.name] = member.linkname
-                    elif member.isfile():
-                        manifest[member.name] = member.size
-                while stream.read(READ_SIZE):  # the rest of the tar and of the frame
-                    pass
-        except (zstandard.ZstdError, tarfile.TarError) as error:
-            raise DamagedExecutable(error) from error
-        if payload.left or payload.digest.digest() != digest:
-            raise DamagedExecutable("its contents do not match its checksum")
+        with (
+            zstandard.ZstdDecompressor().stream_reader(file, read_size=READ_SIZE) as stream,
+            tarfile.open(fileobj=stream, mode="r|") as tar,
+        ):
+            for member in tar:
+                tar.extract(member, target, filter="data")
+                if member.issym():
+                    manifest[member.name] = member.linkname
+                elif member.isfile():
+                    manifest[member.name] = member.size
     (target / MANIFEST).write_text(json.dumps(manifest))
 
 
@@ -184,11 +185,21 @@ def is_complete(build: Path) -> bool:
     return True
 
 
-def lock(path: Path, shared: bool = False) -> int:
-    """Lock the file ``path`` (created if need be); the lock lasts until its descriptor closes."""
+def lock(path: Path, shared: bool = False, wait: bool = True) -> int:
+    """Lock the file ``path`` (created if need be); the lock lasts until its descriptor closes.
+
+    Without ``wait``, raises BlockingIOError if another process holds it.
+    """
     while True:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(descriptor, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        try:
+            fcntl.flock(
+                descriptor,
+                (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB),
+            )
+        except BlockingIOError:
+            os.close(descriptor)
+            raise
         # A remover may have deleted the file while we waited: then lock the new one.
         with suppress(FileNotFoundError):
             if os.path.samestat(os.fstat(descriptor), path.stat()):
@@ -197,20 +208,35 @@ def lock(path: Path, shared: bool = False) -> int:
 
 
 def remove_unused_builds(builds: Path, keep: str) -> None:
-    """Remove builds other than ``keep`` that no running Flasky holds, and unpacking leftovers."""
+    """Remove builds other than ``keep`` that no running Flasky holds, and leftovers.
+
+    Call it holding the unpacking lock. A launch of a build being removed waits for its lock,
+    finds the lock file gone and the build incomplete, and unpacks its own build again. What
+    cannot be removed now stays until a later launch.
+    """
     for entry in builds.iterdir():
-        if entry.name.startswith(".unpacking-"):
+        if entry.name.startswith(LEFTOVER):
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.suffix == ".lock" and entry.stem not in (keep, ".unpack"):
-            descriptor = os.open(entry, os.O_RDWR)
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # in use
-            finally:
-                os.close(descriptor)
-            shutil.rmtree(builds / entry.stem, ignore_errors=True)
-            entry.unlink(missing_ok=True)
+            with suppress(OSError):  # BlockingIOError: a running Flasky holds it
+                descriptor = lock(entry, wait=False)
+                try:
+                    entry.unlink()
+                    leftover = builds / f"{LEFTOVER}{entry.stem}"
+                    (builds / entry.stem).rename(leftover)
+                finally:
+                    os.close(descriptor)
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def tidy(builds: Path, keep: str) -> None:
+    """Remove unused builds, unless another launch is unpacking; never fails a launch."""
+    with suppress(OSError):
+        unpacking_lock = lock(builds / ".unpack.lock", wait=False)
+        try:
+            remove_unused_builds(builds, keep)
+        finally:
+            os.close(unpacking_lock)
 
 
 def prepare(executable: Path, builds: Path) -> Path:
@@ -219,23 +245,28 @@ def prepare(executable: Path, builds: Path) -> Path:
     The build stays locked (shared) by this process, and by the app once it takes its place.
     """
     offset, size, digest = find_section(executable)
-    build_id = build_name(digest)
-    build = builds / build_id
-    builds.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.set_inheritable(lock(builds / f"{build_id}.lock", shared=True), True)
+    name = build_id(digest)
+    build = builds / name
+    builds.mkdir(parents=True, exist_ok=True)
+    os.set_inheritable(lock(builds / f"{name}.lock", shared=True), True)
     if is_complete(build):
+        tidy(builds, keep=name)
         return build
     unpacking_lock = lock(builds / ".unpack.lock")  # one unpacking at a time
     try:
+        remove_unused_builds(builds, keep=name)  # first, for the space they take
         if not is_complete(build):
-            unpacking = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=builds))
+            builds.chmod(0o700)
+            if os.statvfs(builds).f_flag & os.ST_NOEXEC:
+                raise NoExecCache
+            verify(executable, offset, size, digest)
+            unpacking = Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds))
             try:
-                unpack(executable, offset, size, digest, unpacking)
+                unpack(executable, offset, unpacking)
                 shutil.rmtree(build, ignore_errors=True)  # a damaged copy
                 unpacking.rename(build)
             finally:
                 shutil.rmtree(unpacking, ignore_errors=True)
-        remove_unused_builds(builds, keep=build_id)
     finally:
         os.close(unpacking_lock)
     return build
@@ -243,6 +274,7 @@ def prepare(executable: Path, builds: Path) -> Path:
 
 def run(build: Path, arguments: list[str]) -> NoReturn:
     """Run the unpacked build with ``arguments``, in place of this process."""
+    # The user's environment, less what PyInstaller's bootloader set for this small program.
     environment = dict(os.environ)
     # The build is an app of its own, not a child of this one-file program (PyInstaller's words).
     environment["PYINSTALLER_RESET_ENVIRONMENT"] = "1"
@@ -253,34 +285,34 @@ def run(build: Path, arguments: list[str]) -> NoReturn:
     os.execve(build / EXECUTABLE, [sys.argv[0], *arguments], environment)
 
 
+def fail(message: str) -> int:
+    print(f"Error: {message}", file=sys.stderr)
+    return 1
+
+
 def main() -> int:
     executable = Path(sys.executable)
     builds = user_paths().unpacked_builds
     try:
         build = prepare(executable, builds)
     except DamagedExecutable as error:
-        print(
-            f"Error: {executable} is damaged ({error}); download or build Flasky again.",
-            file=sys.stderr,
+        return fail(f"{executable} is damaged ({error}); download or build Flasky again.")
+    except NoExecCache:
+        return fail(
+            f"Flasky cannot run from {builds}: its file system is mounted noexec. "
+            "Point XDG_CACHE_HOME to another folder."
         )
-        return 1
     except OSError as error:
-        print(
-            f"Error: Flasky could not unpack itself into {builds}: {error.strerror or error}. "
-            "Free some disk space, or point XDG_CACHE_HOME to a writable folder.",
-            file=sys.stderr,
+        return fail(
+            f"Flasky could not unpack itself into {builds}: {error.strerror or error}. "
+            "Free some disk space, or point XDG_CACHE_HOME to a writable folder."
         )
-        return 1
+    except KeyboardInterrupt:  # Ctrl-C while unpacking: what was unpacked is removed
+        return 130
     try:
         run(build, sys.argv[1:])
     except OSError as error:
-        print(
-            f"Error: Flasky could not run {build / EXECUTABLE}: {error.strerror or error}. "
-            f"If {builds} is on a file system mounted noexec, point XDG_CACHE_HOME to "
-            "another folder.",
-            file=sys.stderr,
-        )
-        return 1
+        return fail(f"Flasky could not run {build / EXECUTABLE}: {error.strerror or error}.")
 
 
 if __name__ == "__main__":
