@@ -11,8 +11,8 @@ PyInstaller's own bundles).
 At a launch, ``main`` looks for the build under ``~/.cache/Flasky/builds/<build id>/``, checks
 it against the list of files written when it was unpacked, unpacks it if it is missing or
 damaged (the first launch of each build), and runs it with the same arguments. A running build
-holds a shared lock on ``<build id>.lock``; once a new build is unpacked, older builds that no
-running Flasky holds are removed.
+holds a shared lock on ``<build id>.lock``; launches remove the older builds that no running
+Flasky holds.
 """
 
 import fcntl
