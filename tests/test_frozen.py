@@ -401,5 +401,5 @@ def test_install_puts_a_valid_desktop_entry_and_icons_under_home_and_uninstall_r
 
     make("uninstall")
     assert [path for path in installed.rglob("*") if not path.is_dir()] == []
-    # The unpacked build goes too; what the user made (data, settings) stays.
+    # The build the one file unpacked into the cache goes too.
     assert [path.name for path in (tmp_path / ".cache" / "Flasky").iterdir()] == []
