@@ -15,16 +15,15 @@ holds a shared lock on ``<build id>.lock``; launches remove the older builds tha
 Flasky holds.
 """
 
+# What only packing (subprocess, zstandard) or unpacking (hashlib, tarfile, tempfile,
+# zstandard) needs is imported where it is used: a launch that finds its build unpacked is
+# the common case, and imports none of it.
 import fcntl
-import hashlib
 import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
-import tarfile
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
@@ -54,7 +53,17 @@ def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
 
     Returns the build id.
     """
-    import zstandard  # here, not at the top: only the build environment has it
+    import hashlib
+    import subprocess
+    import tarfile
+
+    import zstandard  # only the build environment has it, and the one file
+
+    def without_owner(member: tarfile.TarInfo) -> tarfile.TarInfo:
+        """Drop the build machine's user and group: the files are the unpacking user's."""
+        member.uid = member.gid = 0
+        member.uname = member.gname = ""
+        return member
 
     parameters = zstandard.ZstdCompressionParameters.from_level(
         level, window_log=WINDOW_LOG, enable_ldm=True, write_checksum=True, threads=-1
@@ -69,7 +78,7 @@ def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
         ):
             for path in sorted(folder.rglob("*")):
                 name = path.relative_to(folder).as_posix()
-                tar.add(path, name, recursive=False, filter=_without_owner)
+                tar.add(path, name, recursive=False, filter=without_owner)
         out.seek(HEADER.size)
         digest = hashlib.file_digest(out, "sha256").digest()
         out.seek(0)
@@ -93,13 +102,6 @@ def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
 def build_id(digest: bytes) -> str:
     """A build's id, which names its folder in the cache: the start of its SHA-256."""
     return digest.hex()[:16]
-
-
-def _without_owner(member: tarfile.TarInfo) -> tarfile.TarInfo:
-    """Drop the build machine's user and group: the files are the unpacking user's."""
-    member.uid = member.gid = 0
-    member.uname = member.gname = ""
-    return member
 
 
 def find_section(executable: Path) -> tuple[int, int, bytes]:
@@ -139,6 +141,8 @@ def find_section(executable: Path) -> tuple[int, int, bytes]:
 
 def verify(executable: Path, offset: int, size: int, digest: bytes) -> None:
     """Check the compressed tar's SHA-256 against the one recorded when it was packed."""
+    import hashlib
+
     computed = hashlib.sha256()
     with executable.open("rb") as file:
         file.seek(offset)
@@ -151,7 +155,9 @@ def verify(executable: Path, offset: int, size: int, digest: bytes) -> None:
 
 def unpack(executable: Path, offset: int, target: Path) -> None:
     """Unpack the verified tar at ``offset`` into the new folder ``target``, manifest last."""
-    import zstandard  # here, not at the top: a launch that finds its build unpacked is quicker
+    import tarfile
+
+    import zstandard
 
     manifest: dict[str, int | str] = {}
     with executable.open("rb") as file:
@@ -260,6 +266,8 @@ def prepare(executable: Path, builds: Path) -> Path:
             if os.statvfs(builds).f_flag & os.ST_NOEXEC:
                 raise NoExecCache
             verify(executable, offset, size, digest)
+            import tempfile
+
             unpacking = Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds))
             try:
                 unpack(executable, offset, unpacking)
