@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bench.stats import ratio, summarize
 from freeze.bundle import folder_sizes
-from freeze.measure import launch_seconds, launch_times, size_mib
+from freeze.measure import launch_seconds, launch_times, launches, size_mib
 from freeze.onefile import find_section
 from tests.x11 import Screen
 
@@ -56,15 +56,11 @@ def drop_caches() -> bool:
 
 
 def cold_launches(one_file: Path, one_folder: Path, screen: Screen) -> tuple[dict, bool]:
-    """One launch of each build after dropping the page cache; whether it could be dropped."""
+    """One launch each way after dropping the page cache; whether it could be dropped."""
     cold, dropped = {}, True
     with tempfile.TemporaryDirectory() as cache:
         launch_seconds(one_file, screen, Path(cache))  # unpacks, for the later launch below
-        for name, executable, kept_cache in [
-            ("one-folder", one_folder, None),
-            ("one-file", one_file, Path(cache)),
-            ("one-file, first", one_file, None),
-        ]:
+        for name, (executable, kept_cache) in launches(one_file, one_folder, Path(cache)).items():
             dropped &= drop_caches()
             cold[name] = round(launch_seconds(executable, screen, kept_cache), 3)
     return cold, dropped

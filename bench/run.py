@@ -169,8 +169,8 @@ def frozen_markdown(frozen: dict) -> list[str]:
         "### What the one file holds",
         "",
         f"The one file is its own small program ({sizes['program']} MiB: "
-        f"Python, zstandard and freeze/onefile.py) and the folder build, compressed as one "
-        f"tar ({sizes['compressed folder build']} MiB). The folder build holds:",
+        f"Python, zstandard, platformdirs and freeze/onefile.py) and the folder build, compressed "
+        f"as one tar ({sizes['compressed folder build']} MiB). The folder build holds:",
         "",
         "| part | MiB |",
         "|---|---|",

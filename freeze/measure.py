@@ -29,16 +29,26 @@ def size_mib(path: Path) -> float:
     return sum(file.lstat().st_size for file in files if not file.is_symlink()) / 2**20
 
 
+def launches(one_file: Path, one_folder: Path, cache: Path) -> dict[str, tuple[Path, Path | None]]:
+    """The ways the builds are launched, by name: each executable and its cache folder (None:
+    a new, empty one). ``cache`` is where the one file's build is unpacked already."""
+    return {
+        "one-folder": (one_folder, None),
+        "one-file": (one_file, cache),
+        "one-file, first": (one_file, None),
+    }
+
+
 def launch_times(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
-    """Launch times in seconds of the one folder and of the one file, later and first launches."""
-    times: dict[str, list[float]] = {"one-folder": [], "one-file": [], "one-file, first": []}
+    """Launch times in seconds of each way of launching the builds (``launches``)."""
     with tempfile.TemporaryDirectory() as cache:
+        ways = launches(one_file, one_folder, Path(cache))
         launch_seconds(one_folder, screen)  # warm the page cache
         launch_seconds(one_file, screen, Path(cache))  # and unpack into the kept cache
+        times: dict[str, list[float]] = {name: [] for name in ways}
         for _ in range(runs):
-            times["one-folder"].append(launch_seconds(one_folder, screen))
-            times["one-file"].append(launch_seconds(one_file, screen, Path(cache)))
-            times["one-file, first"].append(launch_seconds(one_file, screen))
+            for name, (executable, kept_cache) in ways.items():
+                times[name].append(launch_seconds(executable, screen, kept_cache))
     return times
 
 
@@ -50,16 +60,12 @@ def main() -> None:
     options = parser.parse_args()
     with virtual_screen() as display:
         times = launch_times(options.one_file, options.one_folder, Screen(display), options.runs)
-    sizes = {
-        "one-folder": size_mib(options.one_folder.parent),
-        "one-file": size_mib(options.one_file),
-        "one-file, first": size_mib(options.one_file),
-    }
     folder = statistics.median(times["one-folder"])
     for name, seconds in times.items():
         median = statistics.median(seconds)
+        size = size_mib(options.one_folder.parent if name == "one-folder" else options.one_file)
         print(
-            f"{name}: {sizes[name]:.1f} MiB; launch to loaded page: median {median:.2f} s "
+            f"{name}: {size:.1f} MiB; launch to loaded page: median {median:.2f} s "
             f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} runs), "
             f"{median / folder:.2f}× the one folder"
         )
