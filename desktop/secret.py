@@ -12,25 +12,22 @@ log = logging.getLogger(__name__)
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
 
 
-def load_or_create_secret_key(path: Path) -> tuple[str, bool]:
-    """The key stored at ``path``, created on first use; and whether it is saved on disk.
+def load_or_create_secret_key(path: Path) -> str | None:
+    """The key stored at ``path``, created on first use; None when no key can be kept there.
 
-    A corrupt file is set aside and replaced; an unreadable one is left alone and a
-    key for this run only is used instead.
+    A corrupt file is set aside and replaced; an unreadable one is left alone.
     """
     try:
         stored = path.read_bytes().decode("ascii", "replace").strip()
     except FileNotFoundError:
         pass
     except OSError as error:
-        log.warning(
-            "Cannot read the secret key file %s (%s); using a key for this run.", path, error
-        )
-        return secrets.token_hex(32), False
+        log.warning("Cannot read the secret key file %s (%s).", path, error)
+        return None
     else:
         if KEY_PATTERN.fullmatch(stored):
             make_private(path)
-            return stored, True
+            return stored
         log.warning(
             "The secret key file %s is corrupt; setting it aside and making a new key.", path
         )
@@ -43,12 +40,10 @@ def load_or_create_secret_key(path: Path) -> tuple[str, bool]:
     try:
         write_atomically(path, key.encode("ascii"), mode=0o600)
     except OSError as error:
-        log.warning(
-            "Cannot save the secret key to %s (%s); sessions end when the app closes.", path, error
-        )
-        return key, False
+        log.warning("Cannot save the secret key to %s (%s).", path, error)
+        return None
     log.info("Created a new secret key in %s.", path)
-    return key, True
+    return key
 
 
 def make_private(path: Path) -> None:

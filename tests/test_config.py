@@ -1,22 +1,42 @@
 import logging
+import subprocess
+import sys
 
 import pytest
 
+from harness.process import ROOT
 from webapp import create_app
 from webapp.config import DesktopConfig, TestingConfig, load_config
 
 
 def test_secret_key_comes_from_flasky_secret_key():
     config = load_config("testing", {"FLASKY_SECRET_KEY": "from-env", "SECRET_KEY": "other"})
-    assert config.SECRET_KEY == "from-env"
+    assert (config.SECRET_KEY, config.SECRET_KEY_SOURCE) == ("from-env", "environment")
 
 
 def test_plain_secret_key_is_honoured():
     assert load_config("testing", {"SECRET_KEY": "plain"}).SECRET_KEY == "plain"
 
 
-def test_empty_secret_key_counts_as_unset():
-    assert load_config("testing", {"FLASKY_SECRET_KEY": "", "SECRET_KEY": ""}).SECRET_KEY is None
+def test_the_environment_wins_over_the_per_install_key():
+    config = load_config("desktop", {"SECRET_KEY": "plain"}, stored_key=lambda: "stored")
+    assert config.SECRET_KEY == "plain"
+
+
+def test_the_per_install_key_is_used_when_the_environment_has_none():
+    config = load_config("desktop", {"FLASKY_SECRET_KEY": ""}, stored_key=lambda: "stored")
+    assert (config.SECRET_KEY, config.SECRET_KEY_SOURCE) == ("stored", "per-install file")
+
+
+@pytest.mark.parametrize("stored_key", [None, lambda: None])
+def test_without_a_kept_key_a_random_one_for_this_run_is_used_with_a_warning(stored_key, caplog):
+    with caplog.at_level(logging.WARNING):
+        first = load_config("testing", {"FLASKY_SECRET_KEY": "", "SECRET_KEY": ""}, stored_key)
+        second = load_config("testing", {}, stored_key)
+    assert len(first.SECRET_KEY) == 64
+    assert first.SECRET_KEY != second.SECRET_KEY
+    assert first.SECRET_KEY_SOURCE == "ephemeral"
+    assert "No FLASKY_SECRET_KEY is set" in caplog.text
 
 
 def test_config_is_picked_by_name():
@@ -29,10 +49,17 @@ def test_unknown_config_name_is_a_clear_error():
         load_config("staging", {})
 
 
-def test_app_without_a_secret_key_makes_a_random_one_and_warns(caplog):
-    with caplog.at_level(logging.WARNING):
-        first = create_app(load_config("testing", {}))
-        second = create_app(load_config("testing", {}))
-    assert len(first.config["SECRET_KEY"]) >= 32
-    assert first.config["SECRET_KEY"] != second.config["SECRET_KEY"]
-    assert "No FLASKY_SECRET_KEY is set" in caplog.text
+def test_an_app_cannot_be_built_without_a_secret_key():
+    with pytest.raises(ValueError, match="no SECRET_KEY"):
+        create_app(TestingConfig())
+
+
+def test_the_config_imports_without_flask():
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, webapp.config; print(sorted(sys.modules))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "'flask'" not in imported and "'flask_wtf'" not in imported

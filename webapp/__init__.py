@@ -1,37 +1,34 @@
 """Flasky: the app of *Flask Web Development*, chapters 1–4, as a live learning companion."""
 
-import secrets
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from flask_bootstrap import Bootstrap5
-from flask_moment import Moment
-from flask_wtf.csrf import CSRFProtect
-
-from . import security
 from .config import Config, load_config
 
-bootstrap = Bootstrap5()
-moment = Moment()
-csrf = CSRFProtect()
+if TYPE_CHECKING:
+    from flask import Flask
 
 
-def create_app(config: Config | None = None) -> Flask:
+def create_app(config: Config | None = None) -> "Flask":
     """Create the Flask app; without a config, build one from the environment."""
+    # Flask is imported here, not above, so that importing webapp.config (as the desktop
+    # launcher does before its window opens) does not import Flask and its extensions.
+    from flask import Flask
+
+    from . import security
+    from .extensions import bootstrap, csrf, moment
+    from .main import bp
+
+    config = config or load_config()
+    if not config.SECRET_KEY:
+        raise ValueError("The config has no SECRET_KEY: build it with webapp.config.load_config.")
     app = Flask(__name__)
-    app.config.from_object(config or load_config())
-    if not app.config["SECRET_KEY"]:
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
-        app.logger.warning(
-            "No FLASKY_SECRET_KEY is set: using a random key, so sessions end when the app stops."
-        )
+    app.config.from_object(config)
 
     bootstrap.init_app(app)
     moment.init_app(app)
     csrf.init_app(app)
 
     security.init_app(app)
-
-    from .main import bp
 
     app.register_blueprint(bp)
     return app

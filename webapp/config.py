@@ -1,14 +1,21 @@
-"""Configuration classes, one per environment, and the one place that reads the environment."""
+"""Configuration classes, one per environment, and the one place that reads the environment
+and decides where the secret key comes from. Importing it does not import Flask."""
 
+import logging
 import os
-from collections.abc import Mapping
+import secrets
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+
+log = logging.getLogger(__name__)
 
 
 class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY: str | None = None
+    # Where SECRET_KEY came from: "environment", "per-install file" or "ephemeral".
+    SECRET_KEY_SOURCE: str | None = None
     BOOTSTRAP_SERVE_LOCAL = True
     SESSION_COOKIE_NAME = "flasky_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -37,9 +44,15 @@ config_by_name: dict[str, type[Config]] = {
 }
 
 
-def load_config(name: str | None = None, environ: Mapping[str, str] = os.environ) -> Config:
-    """Build the config named ``name`` (or ``$FLASKY_CONFIG``), taking its secret key from the
-    environment: ``FLASKY_SECRET_KEY``, else ``SECRET_KEY``. Empty values count as unset.
+def load_config(
+    name: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    stored_key: Callable[[], str | None] | None = None,
+) -> Config:
+    """Build the config named ``name`` (or ``$FLASKY_CONFIG``), with its secret key.
+
+    ``stored_key`` gives the per-install key of an app that keeps one (the desktop app does),
+    or None when it cannot keep one.
     """
     name = name or environ.get("FLASKY_CONFIG") or "development"
     try:
@@ -47,5 +60,23 @@ def load_config(name: str | None = None, environ: Mapping[str, str] = os.environ
     except KeyError:
         choices = ", ".join(config_by_name)
         raise ValueError(f"Unknown configuration {name!r}; choose one of: {choices}.") from None
-    config.SECRET_KEY = environ.get("FLASKY_SECRET_KEY") or environ.get("SECRET_KEY") or None
+    config.SECRET_KEY, config.SECRET_KEY_SOURCE = choose_secret_key(environ, stored_key)
     return config
+
+
+def choose_secret_key(
+    environ: Mapping[str, str], stored_key: Callable[[], str | None] | None = None
+) -> tuple[str, str]:
+    """The secret key and where it came from, in this order: the environment
+    (``FLASKY_SECRET_KEY``, else ``SECRET_KEY``; empty values count as unset), the per-install
+    key, else a key for this run only."""
+    from_environment = environ.get("FLASKY_SECRET_KEY") or environ.get("SECRET_KEY")
+    if from_environment:
+        return from_environment, "environment"
+    if stored_key and (key := stored_key()):
+        return key, "per-install file"
+    log.warning(
+        "No FLASKY_SECRET_KEY is set and no key is kept: using a key for this run only, "
+        "so sessions end when the app stops."
+    )
+    return secrets.token_hex(32), "ephemeral"

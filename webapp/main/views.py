@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 
-from .. import moment
+from ..extensions import moment
 from . import bp
 from .forms import NameForm
 
