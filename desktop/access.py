@@ -20,6 +20,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def entry_url(base_url: str, token: str) -> str:
+    """The address that lets its holder in: its first load trades the token for a cookie."""
+    return f"{base_url}?{urlencode({TOKEN_PARAMETER: token})}"
+
+
 class AccessGuard:
     """WSGI middleware that lets through only requests for this server carrying the token."""
 

@@ -1,4 +1,4 @@
-"""The command line: parse flags and the environment into LaunchOptions, then launch."""
+"""The command line: parse flags and the environment into launch Options, then run."""
 
 import os
 import sys
@@ -6,7 +6,7 @@ import sys
 import click
 
 from . import __version__
-from .launcher import EXIT_USAGE, LaunchOptions, launch
+from .launcher import EXIT_USAGE, Mode, Options, run
 
 
 @click.command(
@@ -17,19 +17,19 @@ from .launcher import EXIT_USAGE, LaunchOptions, launch
 @click.option(
     "--browser",
     "mode",
-    flag_value="browser",
+    flag_value=Mode.BROWSER.value,
     help="Open the app in your web browser instead of a window.",
 )
 @click.option(
     "--serve",
     "mode",
-    flag_value="serve",
+    flag_value=Mode.SERVE.value,
     help="Serve without a window: print the address, stop with Ctrl-C.",
 )
 @click.option(
     "--self-test",
     "mode",
-    flag_value="self-test",
+    flag_value=Mode.SELF_TEST.value,
     help="Check that the app serves its pages and assets, then exit.",
 )
 @click.option(
@@ -38,16 +38,22 @@ from .launcher import EXIT_USAGE, LaunchOptions, launch
     help="Serve on this port of 127.0.0.1 (a free one if taken).",
 )
 @click.option("--debug", is_flag=True, help="Also log to the console, in detail.")
-def command(mode: str | None, port: int | None, debug: bool) -> int:
+@click.option(
+    "--events",
+    is_flag=True,
+    help="For programs that drive the app: one JSON line per event on standard output.",
+)
+def command(mode: str | None, port: int | None, debug: bool, events: bool) -> int:
     """Flasky: the app of Flask Web Development (chapters 1-4) in its own window.
 
     It runs a Flask server on 127.0.0.1 inside this process and shows it in a native window.
     """
-    return launch(
-        LaunchOptions(
-            mode=mode or "window",
+    return run(
+        Options(
+            mode=Mode(mode) if mode else Mode.WINDOW,
             port=port or 0,
             debug=debug,
+            events=events,
             display=os.environ.get("DISPLAY"),
             wayland_display=os.environ.get("WAYLAND_DISPLAY"),
             qpa_platform=os.environ.get("QT_QPA_PLATFORM"),

@@ -26,12 +26,23 @@ def instance_address(data_dir: Path) -> str:
 
 
 class SingleInstance:
-    """Holds the app's local socket while it runs; ``acquire`` fails when another launch has it."""
+    """Holds the app's local socket while it runs; ``acquire`` fails when another launch has it.
+
+    As a context manager it tries to acquire on entry (``acquired`` tells) and releases on exit.
+    """
 
     def __init__(self, address: str, secret_key: str):
         self.address = address
+        self.acquired = False
         self._authkey = hmac.new(secret_key.encode(), b"single-instance", "sha256").digest()
         self._listener: Listener | None = None
+
+    def __enter__(self) -> "SingleInstance":
+        self.acquired = self.acquire()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.release()
 
     def acquire(self) -> bool:
         try:

@@ -2,14 +2,18 @@
 
 import logging
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import Enum
 
 import click
 
 from webapp import create_app
 from webapp.config import Config, load_config
 
-from .access import ACCESS_COOKIE, TOKEN_PARAMETER, AccessGuard, new_token
+from .access import ACCESS_COOKIE, AccessGuard, entry_url, new_token
+from .events import SERVING, Events
 from .gui import backend_problem, display_problem
 from .instance import SingleInstance, instance_address
 from .logs import setup_logging
@@ -25,83 +29,93 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_NO_WINDOW = 0, 1, 2, 3
 
 
+class Mode(Enum):
+    """How the app is shown."""
+
+    WINDOW = "window"
+    BROWSER = "browser"
+    SERVE = "serve"
+    SELF_TEST = "self-test"
+
+
 @dataclass(frozen=True)
-class LaunchOptions:
+class Options:
     """What the command line and the environment asked for."""
 
-    mode: str = "window"  # window, browser, serve or self-test
+    mode: Mode = Mode.WINDOW
     port: int = 0
     debug: bool = False
+    events: bool = False
     display: str | None = None
     wayland_display: str | None = None
     qpa_platform: str | None = None
 
 
 @dataclass
-class Launch:
-    """What every mode shares: the user's files, the secret key and the app's config."""
+class AppSetup:
+    """What every mode shares: the user's folders, the app's config, this launch's token."""
 
     paths: UserPaths
-    secret_key: str
-    saving: bool
     config: Config
+    saving: bool
+    events: Events
     token: str = field(default_factory=new_token)
 
-    def start_server(self, port: int) -> Server:
-        """Serve the app to holders of this launch's token, once it answers.
+    @contextmanager
+    def serve(self, port: int) -> Iterator[tuple[Server, str]]:
+        """Serve the app to holders of this launch's token, once it answers; yield the server
+        and its entry URL, and stop the server on leaving the block.
 
         The app is built here, not earlier, so a launch that finds Flasky already running
         never builds it."""
-        server = start_server(AccessGuard(create_app(self.config), self.token), port)
-        server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
-        return server
-
-    def entry_url(self, server: Server) -> str:
-        """The address that lets a browser in: it trades the token for a cookie."""
-        return f"{server.url}?{TOKEN_PARAMETER}={self.token}"
+        with start_server(AccessGuard(create_app(self.config), self.token), port) as server:
+            server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
+            url = entry_url(server.url, self.token)
+            self.events.emit(SERVING, url=server.url, entry_url=url)
+            yield server, url
 
 
-def say(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def prepare(options: LaunchOptions) -> Launch:
+def prepare(options: Options) -> AppSetup:
     paths = user_paths()
     log_problem = setup_logging(paths.log_file, options.debug)
     if log_problem:
         say(f"Flasky is running without a log file: {log_problem}.")
-    saving = is_writable(paths.data)
-    if not saving:
+    data_is_writable = is_writable(paths.data)
+    if not data_is_writable:
         say(
             f"Flasky cannot write to its data folder {paths.data}: it will run, "
             "but nothing from this session will be remembered."
         )
-    config = load_config("desktop")
-    key_saved = True
-    if not config.SECRET_KEY:
-        config.SECRET_KEY, key_saved = load_or_create_secret_key(paths.secret_key)
-    return Launch(paths, config.SECRET_KEY, saving and key_saved, config)
+    config = load_config("desktop", stored_key=lambda: load_or_create_secret_key(paths.secret_key))
+    saving = data_is_writable and config.SECRET_KEY_SOURCE != "ephemeral"
+    return AppSetup(paths, config, saving, Events.to_stdout(options.events))
 
 
-def launch(options: LaunchOptions) -> int:
+def run(options: Options) -> int:
     """Run the app in the way ``options`` asks for; the process exit status."""
-    problem = None
-    if options.mode == "window":
+    if options.mode is Mode.WINDOW:
         problem = display_problem(options.display, options.wayland_display, options.qpa_platform)
-    if problem:
-        return no_window(problem)
+        if problem:
+            return no_window(problem)
     with StopSignals() as stop:
-        prepared = prepare(options)
+        setup = prepare(options)
         try:
-            if options.mode == "self-test":
-                return run_self_test(prepared)
-            if options.mode == "window":
-                return show_window(prepared, options.port, stop)
-            return serve(prepared, options.port, stop, open_browser=options.mode == "browser")
+            match options.mode:
+                case Mode.SELF_TEST:
+                    return run_self_test(setup)
+                case Mode.WINDOW:
+                    return show_window(setup, options.port, stop)
+                case Mode.SERVE | Mode.BROWSER:
+                    return serve(setup, options.port, stop, options.mode is Mode.BROWSER)
         except ServerNotReady as error:
             log.error("%s", error)
             say("Flasky's server did not start. The log file has the details.")
             return EXIT_FAILURE
+
+
+def say(message: str) -> None:
+    """Tell the user, on standard error (standard output may carry events)."""
+    click.echo(message, err=True)
 
 
 def no_window(problem: str) -> int:
@@ -113,55 +127,50 @@ def no_window(problem: str) -> int:
     return EXIT_NO_WINDOW
 
 
-def run_self_test(launch: Launch) -> int:
-    server = launch.start_server(0)
-    try:
-        passed, summary = self_test(launch.entry_url(server))
-    finally:
-        server.stop()
-    click.echo(f"Self-test {'passed' if passed else 'failed'}: {summary}.")
+def run_self_test(setup: AppSetup) -> int:
+    with setup.serve(0) as (_, url):
+        passed, summary = self_test(url)
+    report(setup, f"Self-test {'passed' if passed else 'failed'}: {summary}.")
     return EXIT_OK if passed else EXIT_FAILURE
 
 
-def serve(launch: Launch, port: int, stop: StopSignals, open_browser: bool) -> int:
-    server = launch.start_server(port)
-    url = launch.entry_url(server)
-    click.echo(f"Flasky is serving on {url} (press Ctrl-C to stop).")
-    if open_browser:
-        webbrowser.open(url)
-    stop.requested.wait()
-    server.stop()
-    click.echo("Flasky stopped.")
+def serve(setup: AppSetup, port: int, stop: StopSignals, open_browser: bool) -> int:
+    with setup.serve(port) as (_, url):
+        report(setup, f"Flasky is serving on {url} (press Ctrl-C to stop).")
+        if open_browser:
+            webbrowser.open(url)
+        stop.requested.wait()
+    report(setup, "Flasky stopped.")
     return EXIT_OK
 
 
-def show_window(launch: Launch, port: int, stop: StopSignals) -> int:
-    instance = SingleInstance(instance_address(launch.paths.data), launch.secret_key)
-    if not instance.acquire():
-        shown = instance.ask_running_instance_to_show()
-        say("Flasky is already running" + ("; its window is shown again." if shown else "."))
-        return EXIT_OK
-    try:
+def report(setup: AppSetup, message: str) -> None:
+    """A mode's own output, on standard output, unless that carries events."""
+    click.echo(message, err=setup.events.enabled)
+
+
+def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
+    with SingleInstance(instance_address(setup.paths.data), setup.config.SECRET_KEY) as instance:
+        if not instance.acquired:
+            shown = instance.ask_running_instance_to_show()
+            say("Flasky is already running" + ("; its window is shown again." if shown else "."))
+            return EXIT_OK
         problem = backend_problem()
         if problem:
             return no_window(problem)
         from .window import AppWindow
 
-        server = launch.start_server(port)
-        try:
+        with setup.serve(port) as (_, url):
             window = AppWindow(
-                launch.entry_url(server),
-                load_geometry(launch.paths.settings),
-                title="Flasky" if launch.saving else "Flasky (not saving)",
+                url,
+                load_geometry(setup.paths.settings),
+                title="Flasky" if setup.saving else "Flasky (not saving)",
+                events=setup.events,
             )
             instance.listen(window.bring_to_front)
             stop.on_stop(window.close)
             if not stop.requested.is_set():
-                window.run(storage=launch.paths.web_storage if launch.saving else None)
-                save_geometry(launch.paths.settings, window.geometry)
-        finally:
-            server.stop()
-    finally:
-        instance.release()
+                window.run(storage=setup.paths.web_storage if setup.saving else None)
+                save_geometry(setup.paths.settings, window.geometry)
     log.info("Window closed; exiting.")
     return EXIT_OK

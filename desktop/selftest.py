@@ -1,8 +1,9 @@
 """The self-test: fetch the home page and every asset it loads, over real HTTP."""
 
-import http.client
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from .client import AccessRefused, AppClient
 
 
 class PageResources(HTMLParser):
@@ -30,41 +31,30 @@ def page_resources(html: str) -> PageResources:
     return parser
 
 
-def fetch(url: str, path: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
-    parts = urlsplit(url)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
-    try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 def self_test(entry_url: str) -> tuple[bool, str]:
     """Whether the app lets in the entry URL's holder (only), and serves its home page and
     every asset that page loads; with a one-line summary."""
-    parts = urlsplit(entry_url)
-    status, _, _ = fetch(entry_url, "/")
+    status = AppClient(entry_url).get("/").status
     if status != 403:
         return False, f"a request without the launch token answered {status}, not 403"
-    status, headers, _ = fetch(entry_url, f"{parts.path}?{parts.query}")
-    cookie = headers.get("Set-Cookie", "").split(";")[0]
-    if status != 303 or not cookie:
-        return False, f"the entry URL answered {status} without an access cookie"
-    status, _, body = fetch(entry_url, "/", cookie)
-    if status != 200 or b"Flasky" not in body:
-        return False, f"the home page answered {status}"
-    resources = page_resources(body.decode("utf-8")).resources
+    try:
+        client = AppClient.enter(entry_url)
+    except AccessRefused as refused:
+        return False, str(refused)
+    home = client.get("/")
+    if home.status != 200 or b"Flasky" not in home.body:
+        return False, f"the home page answered {home.status}"
+    resources = page_resources(home.text).resources
     for resource in resources:
-        absolute = urljoin(entry_url, resource)
-        if urlsplit(absolute).netloc != parts.netloc:
+        absolute = urljoin(client.base_url, resource)
+        if not absolute.startswith(client.base_url):
             return False, f"the home page loads {resource} from another origin"
-        status, _, body = fetch(entry_url, urlsplit(absolute).path, cookie)
-        if status != 200 or not body:
-            return False, f"{resource} answered {status}"
-    base = f"{parts.scheme}://{parts.netloc}/"
+        asset = client.get(urlsplit(absolute).path)
+        if asset.status != 200 or not asset.body:
+            return False, f"{resource} answered {asset.status}"
+    client.close()
     return (
         True,
-        f"the home page and its {len(resources)} assets are served by {base} to the app only",
+        f"the home page and its {len(resources)} assets are served by {client.base_url} "
+        "to the app only",
     )

@@ -19,7 +19,8 @@ class ServerNotReady(RuntimeError):
 
 
 class Server:
-    """A Waitress server for ``app``, listening from the moment it is created."""
+    """A Waitress server for ``app``, listening from the moment it is created; as a context
+    manager, it stops on leaving the block."""
 
     def __init__(self, app, port: int = 0, threads: int = 8):
         self._server = create_server(
@@ -45,6 +46,12 @@ class Server:
         self._thread.start()
         log.info("Serving on %s", self.url)
         return self
+
+    def __enter__(self) -> "Server":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def wait_until_ready(
         self, timeout: float = 10.0, headers: dict[str, str] | None = None

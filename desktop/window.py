@@ -1,5 +1,6 @@
 """The native window: pywebview on the app's URL, with a menu, and a memory of its geometry."""
 
+import json
 import logging
 import sys
 import threading
@@ -10,6 +11,7 @@ import webview
 from webview.menu import Menu, MenuAction, MenuSeparator
 
 from . import __version__
+from .events import PAGE_LOADED, Events
 from .paths import resource_path
 from .settings import MIN_HEIGHT, MIN_WIDTH, WindowGeometry
 
@@ -17,9 +19,9 @@ log = logging.getLogger(__name__)
 
 TITLE = "Flasky"
 
-# What a page shows, for --debug logs: its flashed messages, each Flask-Moment time as the UTC
-# value it came with and the text the web engine rendered from it (in the user's zone and
-# language), and how the page was reached (a form answered with a redirect has one redirect).
+# What a page shows, for the page-loaded event: its flashed messages, each Flask-Moment time as
+# the UTC value it came with and the text the web engine rendered from it (in the user's zone
+# and language), and how the page was reached (a form answered with a redirect has one redirect).
 PAGE_STATE = """JSON.stringify({
     alerts: [...document.querySelectorAll("[role=alert]")].map(alert => alert.innerText.trim()),
     times: [...document.querySelectorAll("[data-timestamp]")].map(
@@ -34,9 +36,12 @@ PAGE_STATE = """JSON.stringify({
 class AppWindow:
     """The app's one window on ``url``; its geometry is kept up to date as the user moves it."""
 
-    def __init__(self, url: str, geometry: WindowGeometry, title: str = TITLE):
+    def __init__(
+        self, url: str, geometry: WindowGeometry, title: str = TITLE, events: Events | None = None
+    ):
         self.url = url
         self.geometry = geometry
+        self.events = events or Events()
         self.window = webview.create_window(
             title,
             url,
@@ -103,6 +108,8 @@ class AppWindow:
     def _log_page(self) -> None:
         # run_js, not evaluate_js: the latter wraps the script in eval(), which the CSP forbids.
         title = self.window.run_js("document.title")
-        log.info("Page loaded: %s (%s)", self.window.get_current_url(), title)
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("Page shows: %s", self.window.run_js(PAGE_STATE))
+        url = self.window.get_current_url()
+        log.info("Page loaded: %s (%s)", url, title)
+        if self.events.enabled:
+            shows = json.loads(self.window.run_js(PAGE_STATE))
+            self.events.emit(PAGE_LOADED, url=url, title=title, shows=shows)

@@ -1,18 +1,20 @@
-"""Run ``python main.py`` (or the frozen app) as a user would, in a home folder of its own."""
+"""Run ``python main.py`` (or the frozen app) as a user would, in a home folder of its own,
+and follow what it does through its events (``desktop.events``) and its log file."""
 
-import functools
+import contextlib
 import os
-import re
-import select
 import signal
 import subprocess
 import sys
+import threading
 import time
-import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
+
+from desktop.client import AppClient
+from desktop.events import SERVING, parse_event
 
 ROOT = Path(__file__).resolve().parents[1]
 ENVIRONMENT_TO_DROP = {
@@ -48,6 +50,7 @@ def run_main(
     timeout: float = 60,
     command: Sequence[str] = SOURCE_COMMAND,
 ) -> subprocess.CompletedProcess:
+    """Run the app to its end and return what it printed."""
     return subprocess.run(
         [*command, *args],
         env=env,
@@ -59,60 +62,123 @@ def run_main(
 
 
 class AppProcess:
-    """A running launch of the app, watched through its log file."""
+    """A running launch of the app with ``--events`` (or of any program that writes the same
+    events), followed through its events and its log file. As a context manager, it is killed
+    with its whole process tree on leaving the block, if it is still running."""
 
     def __init__(
         self,
-        home: Path,
         *args: str,
         env: dict[str, str],
         command: Sequence[str] = SOURCE_COMMAND,
+        events_flag: bool = True,
     ):
-        self.home = home
         self.log_file = Path(env["XDG_STATE_HOME"]) / "Flasky" / "log" / "flasky.log"
         self.log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
-        self._stdout_read: list[str] = []
+        self._arrivals: list[tuple[float, dict]] = []  # (time.perf_counter(), event)
+        self._text: list[str] = []  # every other line it printed, stdout and stderr
+        self._changed = threading.Condition()
+        self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [*command, *args],
+            [*command, *(["--events"] if events_flag else []), *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
         )
+        self._readers = [
+            threading.Thread(target=self._read, args=(stream,), daemon=True)
+            for stream in (self.process.stdout, self.process.stderr)
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def __enter__(self) -> "AppProcess":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process.poll() is None:
+            self.kill()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            event = parse_event(line)
+            with self._changed:
+                if event is None:
+                    self._text.append(line)
+                else:
+                    self._arrivals.append((time.perf_counter(), event))
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def events(self, kind: str | None = None) -> list[dict]:
+        """The events it wrote so far, of ``kind`` if given, in order."""
+        with self._changed:
+            return [event for _, event in self._arrivals if kind in (None, event["event"])]
+
+    def wait_for_event(self, kind: str, timeout: float = 60, **fields) -> dict:
+        """The first event of ``kind`` whose fields have the given values, once written."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                for _, event in self._arrivals:
+                    if event["event"] == kind and all(
+                        event.get(name) == value for name, value in fields.items()
+                    ):
+                        return event
+                if self.process.poll() is not None and not any(
+                    reader.is_alive() for reader in self._readers
+                ):
+                    raise AssertionError(
+                        f"the app exited before a {kind} event {fields}:\n"
+                        f"{''.join(self._text)}\n{self.log()}"
+                    )
+                if time.monotonic() >= deadline:
+                    raise AssertionError(
+                        f"no {kind} event {fields} within {timeout}s:\n{self.log()}"
+                    )
+                self._changed.wait(0.1)
+
+    def seconds_until(self, event: dict) -> float:
+        """Seconds from starting the process to reading ``event``."""
+        with self._changed:
+            return next(at for at, seen in self._arrivals if seen is event) - self.started
+
+    @property
+    def entry_url(self) -> str:
+        return self.wait_for_event(SERVING)["entry_url"]
+
+    @property
+    def port(self) -> int:
+        return int(self.wait_for_event(SERVING)["url"].rsplit(":", 1)[1].rstrip("/"))
+
+    def client(self, cookies: dict[str, str] | None = None) -> AppClient:
+        """A client let in through the app's entry URL, keeping ``cookies``."""
+        return AppClient.enter(self.entry_url, cookies)
 
     def log(self) -> str:
+        """What this launch wrote to its log file."""
         if not self.log_file.exists():
             return ""
         with self.log_file.open(encoding="utf-8") as file:
             file.seek(self.log_start)
             return file.read()
 
-    def wait_for_log(self, pattern: str, timeout: float = 60) -> re.Match:
-        """Wait until the log of this launch has a line matching ``pattern``."""
+    def wait_for_log(self, text: str, timeout: float = 60) -> None:
+        """Wait until the log of this launch has ``text``."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if match := re.search(pattern, self.log()):
-                return match
+        while text not in self.log():
             if self.process.poll() is not None:
                 raise AssertionError(f"the app exited early:\n{self.output()}\n{self.log()}")
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no {text!r} in the log within {timeout}s:\n{self.log()}")
             time.sleep(0.05)
-        raise AssertionError(f"no log line matching {pattern!r} within {timeout}s:\n{self.log()}")
-
-    @property
-    def port(self) -> int:
-        return int(self.wait_for_log(r"Serving on http://127\.0\.0\.1:(\d+)/").group(1))
-
-    @functools.cached_property
-    def entry_url(self) -> str:
-        """The tokenized address that ``--serve`` prints first."""
-        ready, _, _ = select.select([self.process.stdout], [], [], 60)
-        assert ready, f"nothing printed within 60s:\n{self.log()}"
-        line = self.process.stdout.readline()
-        self._stdout_read.append(line)
-        match = re.search(r"serving on (http://\S+) ", line)
-        assert match, f"no address in {line!r}:\n{self.log()}"
-        return match.group(1)
 
     def descendants(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
@@ -121,6 +187,7 @@ class AppProcess:
         self.process.send_signal(signal_number)
 
     def wait(self, timeout: float = 20) -> int:
+        """Its exit status; killed, and an AssertionError, if it runs on past ``timeout``."""
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -128,27 +195,22 @@ class AppProcess:
             raise AssertionError(f"the app did not exit within {timeout}s:\n{self.log()}") from None
 
     def output(self) -> str:
-        stdout, stderr = self.process.communicate(timeout=10)
-        return "".join(self._stdout_read) + stdout + stderr
+        """Everything but events that it printed, once it has exited."""
+        self.process.wait(10)
+        for reader in self._readers:
+            reader.join(10)
+        with self._changed:
+            return "".join(self._text)
 
     def kill(self) -> None:
-        for process in [*self.descendants(), psutil.Process(self.process.pid)]:
-            process.kill()
-
-
-class Browser:
-    """A minimal browser: keeps cookies, follows redirects, submits the name form."""
-
-    def __init__(self, entry_url: str, cookies: urllib.request.HTTPCookieProcessor | None = None):
-        self.cookies = cookies or urllib.request.HTTPCookieProcessor()
-        self.opener = urllib.request.build_opener(self.cookies)
-        self.base = entry_url.split("?")[0]
-        self.opener.open(entry_url, timeout=10).read()
-
-    def get(self, path: str = "/") -> str:
-        return self.opener.open(self.base.rstrip("/") + path, timeout=10).read().decode()
-
-    def submit_name(self, name: str) -> str:
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.get()).group(1)
-        data = f"name={name}&csrf_token={token}".encode()
-        return self.opener.open(self.base, data=data, timeout=10).read().decode()
+        """Kill it and every process it started, if it is still running."""
+        if self.process.poll() is not None:
+            return
+        try:
+            processes = [*self.descendants(), psutil.Process(self.process.pid)]
+        except psutil.NoSuchProcess:
+            return
+        for process in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+        self.process.wait(10)

@@ -1,17 +1,21 @@
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from desktop.events import PAGE_LOADED
+from harness.process import SOURCE_COMMAND, AppProcess, user_environment
+from harness.x11 import Screen, virtual_screen
 from webapp import create_app
 from webapp.config import TestingConfig
-
-from .x11 import Screen, virtual_screen
 
 # `make test` runs a quick profile; `make fuzz` passes --hypothesis-profile=fuzz.
 settings.register_profile("quick", max_examples=60, deadline=None)
 settings.register_profile("fuzz", max_examples=2100, deadline=None)
 settings.load_profile("quick")
+
+STRANGER = "Hello, Stranger! · Flasky"
 
 
 @pytest.fixture
@@ -45,3 +49,48 @@ def screen(xvfb):
     screen = Screen(xvfb)
     yield screen
     screen.close()
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    """The home folder of a user of the app, empty at first."""
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def env(home) -> dict[str, str]:
+    """The environment of that user, with no display."""
+    return user_environment(home)
+
+
+@pytest.fixture
+def window_env(home, xvfb) -> dict[str, str]:
+    """The environment of that user, on the virtual screen."""
+    return user_environment(home, display=xvfb)
+
+
+@pytest.fixture
+def start_app():
+    """Start the app as a real process; whatever is still running when the test ends, passed
+    or failed, is killed with every process it started."""
+    started: list[AppProcess] = []
+
+    def start(*args: str, env: dict[str, str], command=SOURCE_COMMAND) -> AppProcess:
+        started.append(AppProcess(*args, env=env, command=command))
+        return started[-1]
+
+    yield start
+    for app in started:
+        app.kill()
+
+
+@pytest.fixture
+def open_window(start_app):
+    """Start the app in its window, and wait until it shows the page called ``title``."""
+
+    def open_(env: dict[str, str], title: str = STRANGER, command=SOURCE_COMMAND) -> AppProcess:
+        app = start_app(env=env, command=command)
+        app.wait_for_event(PAGE_LOADED, title=title)
+        return app
+
+    return open_

@@ -5,8 +5,9 @@ import socket
 
 
 def csrf_token(client, path="/") -> str:
-    """The CSRF token of the form on ``path``, as a browser would read it."""
-    page = client.get(path).get_data(as_text=True)
+    """The CSRF token of the form on ``path``, as a browser would read it (``client``: Flask's
+    test client, or desktop's AppClient of a running app)."""
+    page = client.get(path).text
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 

@@ -11,19 +11,10 @@ from pathlib import Path
 import pytest
 
 from desktop import __version__
+from desktop.events import parse_event
+from harness.process import ROOT, SOURCE_COMMAND, run_main, user_environment
 
-from .app_process import AppProcess, Browser, run_main, user_environment
 from .helpers import port_is_free
-
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def env(home) -> dict[str, str]:
-    return user_environment(home)
 
 
 @contextmanager
@@ -45,7 +36,15 @@ def read_only(directory: Path):
 def test_help_describes_every_option(env):
     result = run_main("--help", env=env)
     assert result.returncode == 0
-    for option in ["--browser", "--serve", "--self-test", "--port", "--debug", "--version"]:
+    for option in [
+        "--browser",
+        "--serve",
+        "--self-test",
+        "--port",
+        "--debug",
+        "--events",
+        "--version",
+    ]:
         assert option in result.stdout
 
 
@@ -88,11 +87,10 @@ def test_a_display_that_does_not_answer_gives_status_3(home):
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_serve_prints_the_url_serves_and_stops_cleanly(home, env, stop_signal):
-    app = AppProcess(home, "--serve", env=env)
-    entry_url = app.entry_url
+def test_serve_prints_the_url_serves_and_stops_cleanly(start_app, env, stop_signal):
+    app = start_app("--serve", env=env)
     port = app.port
-    assert "Hello, Stranger!" in Browser(entry_url).get()
+    assert "Hello, Stranger!" in app.client().get().text
     app.send(stop_signal)
     assert app.wait() == 0
     output = app.output()
@@ -102,41 +100,37 @@ def test_serve_prints_the_url_serves_and_stops_cleanly(home, env, stop_signal):
     assert port_is_free(port)
 
 
-def test_requested_port_is_used(home, env):
+def test_requested_port_is_used(start_app, env):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
-    app = AppProcess(home, "--serve", "--port", str(free), env=env)
-    try:
-        assert app.port == free
-    finally:
-        app.send()
-        app.wait()
+    app = start_app("--serve", "--port", str(free), env=env)
+    assert app.port == free
+    app.send()
+    assert app.wait() == 0
 
 
-def test_taken_port_falls_back_to_a_free_one_and_logs_it(home, env):
+def test_taken_port_falls_back_to_a_free_one_and_logs_it(start_app, env):
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         taken = squatter.getsockname()[1]
-        app = AppProcess(home, "--serve", "--port", str(taken), env=env)
-        try:
-            assert app.port != taken
-            assert "Hello, Stranger!" in Browser(app.entry_url).get()
-            assert f"Port {taken} is not available" in app.log()
-        finally:
-            app.send()
-            assert app.wait() == 0
+        app = start_app("--serve", "--port", str(taken), env=env)
+        assert app.port != taken
+        assert "Hello, Stranger!" in app.client().get().text
+        assert f"Port {taken} is not available" in app.log()
+        app.send()
+        assert app.wait() == 0
 
 
-def test_read_only_data_folder_still_serves_and_keeps_the_saved_key(home, env):
+def test_read_only_data_folder_still_serves_and_keeps_the_saved_key(start_app, home, env):
     assert run_main("--self-test", env=env).returncode == 0
     data = home / "data" / "Flasky"
     key = (data / "secret_key").read_bytes()
     with read_only(data):
-        app = AppProcess(home, "--serve", env=env)
+        app = start_app("--serve", env=env)
         try:
-            assert "Hello, Stranger!" in Browser(app.entry_url).get()
+            assert "Hello, Stranger!" in app.client().get().text
         finally:
             app.send()
             assert app.wait() == 0
@@ -162,3 +156,24 @@ def test_secret_key_from_the_environment_wins(home, env):
     env["FLASKY_SECRET_KEY"] = "from the environment"
     assert run_main("--self-test", env=env).returncode == 0
     assert not (home / "data" / "Flasky" / "secret_key").exists()
+
+
+def test_serve_without_events_prints_the_address_for_people(env):
+    process = subprocess.Popen(
+        [*SOURCE_COMMAND, "--serve"], env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT
+    )
+    try:
+        line = process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(20)
+    assert re.match(r"Flasky is serving on http://127\.0\.0\.1:\d+/\?token=\S+ ", line)
+
+
+def test_with_events_standard_output_carries_only_events(env):
+    result = run_main("--self-test", "--events", env=env)
+    assert result.returncode == 0
+    events = [parse_event(line) for line in result.stdout.splitlines()]
+    assert [event["event"] for event in events] == ["serving"]
+    assert events[0]["entry_url"].startswith(events[0]["url"] + "?token=")
+    assert result.stderr.startswith("Self-test passed")

@@ -6,23 +6,9 @@ import re
 import signal
 from urllib.parse import urlsplit
 
-import pytest
+from harness.process import AppProcess
 
-from .app_process import AppProcess, Browser, user_environment
-
-
-@pytest.fixture
-def home(tmp_path):
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def env(home):
-    return user_environment(home)
-
-
-def serve(home, env) -> AppProcess:
-    return AppProcess(home, "--serve", env=env)
+from .helpers import submit_name
 
 
 def stop(app: AppProcess) -> str:
@@ -31,24 +17,25 @@ def stop(app: AppProcess) -> str:
     return app.output()
 
 
-def test_corrupt_secret_key_file_is_replaced_and_the_app_serves(home, env):
+def test_corrupt_secret_key_file_is_replaced_and_the_app_serves(start_app, home, env):
     key_file = home / "data" / "Flasky" / "secret_key"
     key_file.parent.mkdir(parents=True)
     key_file.write_bytes(b"\x00garbage\xff")
-    app = serve(home, env)
-    try:
-        assert "Hello, Stranger!" in Browser(app.entry_url).get()
-    finally:
-        stop(app)
+    app = start_app("--serve", env=env)
+    assert "Hello, Stranger!" in app.client().get().text
+    stop(app)
     assert "is corrupt; setting it aside" in app.log()
     assert re.fullmatch(r"[0-9a-f]{64}", key_file.read_text())
     assert (key_file.parent / "secret_key.corrupt").read_bytes() == b"\x00garbage\xff"
 
 
-def test_sigterm_in_the_middle_of_a_post_exits_cleanly_and_keeps_the_session(home, env):
-    first = serve(home, env)
-    browser = Browser(first.entry_url)
-    assert "Hello, Alice!" in browser.submit_name("Alice")
+def test_sigterm_in_the_middle_of_a_post_exits_cleanly_and_keeps_the_session(
+    start_app, home, env
+):
+    first = start_app("--serve", env=env)
+    client = first.client()
+    assert submit_name(client, "Alice").status == 302
+    assert "Hello, Alice!" in client.get().text
     key = (home / "data" / "Flasky" / "secret_key").read_text()
 
     parts = urlsplit(first.entry_url)
@@ -62,10 +49,7 @@ def test_sigterm_in_the_middle_of_a_post_exits_cleanly_and_keeps_the_session(hom
     assert "Flasky stopped." in output
     assert "Traceback" not in output
 
-    second = serve(home, env)
-    try:
-        again = Browser(second.entry_url, cookies=browser.cookies)
-        assert "Hello, Alice!" in again.get()
-    finally:
-        stop(second)
+    second = start_app("--serve", env=env)
+    assert "Hello, Alice!" in second.client(cookies=client.cookies).get().text
+    stop(second)
     assert (home / "data" / "Flasky" / "secret_key").read_text() == key

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from .app_process import ROOT
+from harness.process import ROOT
 
 
 def flask(*args: str) -> subprocess.CompletedProcess:

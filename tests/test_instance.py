@@ -49,3 +49,18 @@ def test_instances_of_different_data_folders_do_not_collide(tmp_path):
     assert first.acquire() and second.acquire()
     first.release()
     second.release()
+
+
+def test_a_launch_with_a_wrong_key_does_not_stop_the_next_one_from_being_obeyed(address, shown):
+    assert not SingleInstance(address, "another key").ask_running_instance_to_show()
+    assert SingleInstance(address, "key").ask_running_instance_to_show()
+    assert shown.wait(5)
+
+
+def test_as_a_context_manager_the_instance_is_held_only_inside_the_block(address):
+    with SingleInstance(address, "key") as first:
+        assert first.acquired
+        with SingleInstance(address, "key") as second:
+            assert not second.acquired
+    with SingleInstance(address, "key") as again:
+        assert again.acquired

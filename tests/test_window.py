@@ -4,7 +4,6 @@ Each launch is its own process: Qt cannot start a second GUI loop in one process
 """
 
 import json
-import re
 import signal
 import sqlite3
 import time
@@ -15,38 +14,18 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 
+from desktop.events import PAGE_LOADED
+from harness.process import ROOT, AppProcess, run_main
+from harness.x11 import Geometry, Screen
 from webapp import create_app
 from webapp.config import DesktopConfig
 
-from .app_process import ROOT, AppProcess, run_main, user_environment
 from .helpers import port_is_free
 from .moment_formats import english_lll
-from .x11 import Geometry, Screen
 
 pytestmark = pytest.mark.window
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAGE_LOADED = r"Page loaded: http://127\.0\.0\.1:(\d+)/ \((.*)\)"
-
-
-@pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def env(home, xvfb) -> dict[str, str]:
-    return user_environment(home, display=xvfb)
-
-
-def launch(home, env, title="Hello, Stranger! · Flasky") -> AppProcess:
-    app = AppProcess(home, env=env)
-    try:
-        app.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape(title)))
-    except AssertionError:
-        app.kill()
-        raise
-    return app
 
 
 def close_and_wait(screen: Screen, app: AppProcess) -> int:
@@ -67,8 +46,8 @@ def stored_session(home: Path) -> dict:
     return app.session_interface.get_signing_serializer(app).loads(value)
 
 
-def test_window_shows_the_app_and_closing_it_ends_everything(screen, home, env):
-    app = launch(home, env)
+def test_window_shows_the_app_and_closing_it_ends_everything(open_window, screen, window_env):
+    app = open_window(window_env)
     port = app.port
     helpers = app.descendants()
     assert any("QtWebEngineProcess" in process.name() for process in helpers)
@@ -81,8 +60,8 @@ def test_window_shows_the_app_and_closing_it_ends_everything(screen, home, env):
     assert alive == []
 
 
-def test_sigterm_closes_the_window_and_exits_cleanly(screen, home, env):
-    app = launch(home, env)
+def test_sigterm_closes_the_window_and_exits_cleanly(open_window, screen, window_env):
+    app = open_window(window_env)
     helpers = app.descendants()
     app.send(signal.SIGTERM)
     assert app.wait() == 0
@@ -90,24 +69,24 @@ def test_sigterm_closes_the_window_and_exits_cleanly(screen, home, env):
     assert psutil.wait_procs(helpers, timeout=5)[1] == []
 
 
-def test_greeting_and_name_history_survive_a_restart(screen, home, env):
-    first = launch(home, env)
+def test_greeting_and_name_history_survive_a_restart(open_window, screen, home, window_env):
+    first = open_window(window_env)
     screen.type_into(screen.find_window("Flasky"), "Alice")
-    first.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape("Hello, Alice! · Flasky")))
+    first.wait_for_event(PAGE_LOADED, title="Hello, Alice! · Flasky")
     assert close_and_wait(screen, first) == 0
     assert stored_session(home)["names"] == ["Alice"]
 
-    second = launch(home, env, title="Hello, Alice! · Flasky")
+    second = open_window(window_env, title="Hello, Alice! · Flasky")
     screen.type_into(screen.find_window("Flasky"), "Bob")
-    second.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape("Hello, Bob! · Flasky")))
+    second.wait_for_event(PAGE_LOADED, title="Hello, Bob! · Flasky")
     assert close_and_wait(screen, second) == 0
     session = stored_session(home)
     assert session["name"] == "Bob"
     assert session["names"] == ["Alice", "Bob"]
 
 
-def test_window_geometry_survives_a_restart(screen, home, env):
-    first = launch(home, env)
+def test_window_geometry_survives_a_restart(open_window, screen, home, window_env):
+    first = open_window(window_env)
     moved = Geometry(x=40, y=30, width=900, height=640)
     screen.move_and_resize(screen.find_window("Flasky"), moved)
     # X delivers the configure before the close request, so Qt sees the move first.
@@ -115,93 +94,74 @@ def test_window_geometry_survives_a_restart(screen, home, env):
     saved = json.loads((home / "config" / "Flasky" / "settings.json").read_text())["window"]
     assert saved == {"width": 900, "height": 640, "x": 40, "y": 30}
 
-    second = launch(home, env)
-    try:
-        assert screen.geometry(screen.find_window("Flasky")) == moved
-    finally:
-        assert close_and_wait(screen, second) == 0
+    second = open_window(window_env)
+    assert screen.geometry(screen.find_window("Flasky")) == moved
+    assert close_and_wait(screen, second) == 0
 
 
-def test_second_launch_shows_the_first_window_and_exits_0(screen, home, env):
-    first = launch(home, env)
-    try:
-        second = run_main(env=env)
-        assert second.returncode == 0
-        assert "Flasky is already running; its window is shown again." in second.stderr
-        first.wait_for_log("Another launch asked to show the window")
-    finally:
-        assert close_and_wait(screen, first) == 0
+def test_second_launch_shows_the_first_window_and_exits_0(open_window, screen, window_env):
+    first = open_window(window_env)
+    second = run_main(env=window_env)
+    assert second.returncode == 0
+    assert "Flasky is already running; its window is shown again." in second.stderr
+    first.wait_for_log("Another launch asked to show the window")
+    assert close_and_wait(screen, first) == 0
 
 
-def test_missing_web_view_backend_gives_a_clear_message(home, env, tmp_path):
+def test_missing_web_view_backend_gives_a_clear_message(window_env, tmp_path):
     broken = tmp_path / "broken" / "PyQt6"
     broken.mkdir(parents=True)
     (broken / "__init__.py").write_text(
         "raise ImportError('libQt6WebEngineCore.so.6: cannot open shared object file')\n"
     )
-    env["PYTHONPATH"] = str(broken.parent)
-    result = run_main(env=env)
+    window_env["PYTHONPATH"] = str(broken.parent)
+    result = run_main(env=window_env)
     assert result.returncode == 3
     assert "no usable web view backend" in result.stderr
     assert "--browser" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_corrupt_settings_are_ignored_and_replaced_on_close(screen, home, env):
+def test_corrupt_settings_are_ignored_and_replaced_on_close(open_window, screen, home, window_env):
     settings = home / "config" / "Flasky" / "settings.json"
     settings.parent.mkdir(parents=True)
     settings.write_bytes(b'{"window": [\xff')
-    app = launch(home, env)
+    app = open_window(window_env)
     assert "Ignoring the unreadable settings file" in app.log()
     assert close_and_wait(screen, app) == 0
     assert json.loads(settings.read_text())["window"]["width"] == 1100
 
 
-def test_links_to_other_sites_open_in_the_system_browser(screen, home, env, tmp_path):
+def test_links_to_other_sites_open_in_the_system_browser(open_window, screen, window_env, tmp_path):
     opened = tmp_path / "opened.txt"
     browser = tmp_path / "browser"
     browser.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
     browser.chmod(0o755)
-    env["BROWSER"] = str(browser)
-    app = launch(home, env)
-    try:
-        # The name field has the focus; Tab passes Submit and the (scrollable, so focusable)
-        # view source, and reaches the documentation link.
-        screen.press(screen.find_window("Flasky"), "Tab", "Tab", "Tab", "Return")
-        deadline = time.monotonic() + 30
-        while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert opened.read_text().startswith("https://flask.palletsprojects.com/")
-        assert len(re.findall(PAGE_LOADED, app.log())) == 1
-    finally:
-        assert close_and_wait(screen, app) == 0
+    window_env["BROWSER"] = str(browser)
+    app = open_window(window_env)
+    # The name field has the focus; Tab passes Submit and the (scrollable, so focusable)
+    # view source, and reaches the documentation link.
+    screen.press(screen.find_window("Flasky"), "Tab", "Tab", "Tab", "Return")
+    deadline = time.monotonic() + 30
+    while not (opened.exists() and opened.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert opened.read_text().startswith("https://flask.palletsprojects.com/")
+    assert len(app.events(PAGE_LOADED)) == 1
+    assert close_and_wait(screen, app) == 0
 
 
-def pages_shown(app: AppProcess) -> list[tuple[str, dict]]:
-    """Each page the window loaded, as its title and what it showed (logged with --debug)."""
-    log = app.log()
-    titles = re.findall(PAGE_LOADED, log)
-    states = re.findall(r"Page shows: (.*)", log)
-    return [
-        (title, json.loads(state)) for (_port, title), state in zip(titles, states, strict=True)
-    ]
-
-
-def test_name_form_and_local_time_work_in_the_window(screen, home, env):
-    env.update(TZ="Asia/Kolkata", LANG="en_US.UTF-8")
-    app = AppProcess(home, "--debug", env=env)
-    app.wait_for_log(r"Page shows: .*")
+def test_name_form_and_local_time_work_in_the_window(open_window, screen, home, window_env):
+    window_env.update(TZ="Asia/Kolkata", LANG="en_US.UTF-8")
+    app = open_window(window_env)
     window = screen.find_window("Flasky")
-    try:
-        screen.type_into(window, "")  # an empty name: the web engine's own validation stops it
-        screen.type_into(window, "Alice")
-        app.wait_for_log(r"Page loaded: .*\(Hello, Alice! · Flasky\)\n.*Page shows: .*")
-        screen.type_into(window, "Bob")
-        app.wait_for_log(r"Page loaded: .*\(Hello, Bob! · Flasky\)\n.*Page shows: .*")
-    finally:
-        assert close_and_wait(screen, app) == 0
+    screen.type_into(window, "")  # an empty name: the web engine's own validation stops it
+    screen.type_into(window, "Alice")
+    app.wait_for_event(PAGE_LOADED, title="Hello, Alice! · Flasky")
+    screen.type_into(window, "Bob")
+    app.wait_for_event(PAGE_LOADED, title="Hello, Bob! · Flasky")
+    assert close_and_wait(screen, app) == 0
 
-    shown = pages_shown(app)
+    shown = [(page["title"], page["shows"]) for page in app.events(PAGE_LOADED)]
     # No page between the first and Alice's: the empty name never reached the server.
     assert [title for title, _ in shown] == [
         "Hello, Stranger! · Flasky",

@@ -4,7 +4,8 @@ import struct
 
 import pytest
 
-from ..app_process import ROOT
+from harness.process import ROOT
+
 from .conftest import NARROW, WIDE
 from .pages import every_page
 

@@ -1,0 +1,49 @@
+"""What the app tells a program that drives it (the tests, the benchmarks): one JSON object per
+line on standard output, with ``--events``. The one definition of them: every reader imports it.
+
+    {"event": "serving", "url": "http://127.0.0.1:PORT/", "entry_url": "...?token=..."}
+    {"event": "page-loaded", "url": "...", "title": "...", "shows": {...}}
+"""
+
+import json
+import sys
+import threading
+from typing import TextIO
+
+SERVING = "serving"  # the server answers; entry_url lets its holder in
+PAGE_LOADED = "page-loaded"  # the window loaded a page; shows: what it shows (PAGE_STATE)
+
+
+class Events:
+    """The events of one launch, written to ``stream`` (standard output), or nowhere."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    @classmethod
+    def to_stdout(cls, enabled: bool) -> "Events":
+        return cls(sys.stdout if enabled else None)
+
+    @property
+    def enabled(self) -> bool:
+        return self._stream is not None
+
+    def emit(self, event: str, **fields) -> None:
+        if self._stream is None:
+            return
+        line = json.dumps({"event": event, **fields}, ensure_ascii=False)
+        with self._lock:
+            self._stream.write(line + "\n")
+            self._stream.flush()
+
+
+def parse_event(line: str) -> dict | None:
+    """The event a line of the app's standard output carries, or None for any other line."""
+    if not line.startswith("{"):
+        return None
+    try:
+        event = json.loads(line)
+    except ValueError:
+        return None
+    return event if isinstance(event, dict) and "event" in event else None
