@@ -116,7 +116,7 @@ ONE_FOLDER := dist/flasky-onedir/flasky
 
 # Size and launch time of the one-file build against the one-folder build it carries.
 measure: dist system-test $(VENV)/.dev
-	$(BIN)/python -m freeze.measure dist/flasky $(ONE_FOLDER)
+	$(BIN)/python -m bench.measure dist/flasky $(ONE_FOLDER)
 
 # Per user, no root: the executable, its desktop entry and its icons.
 install: dist

@@ -5,22 +5,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from bench.measure import launch_seconds, launch_times, launches, size_mib
 from bench.stats import ratio, summarize
 from freeze.bundle import folder_sizes
-from freeze.measure import launch_seconds, launch_times, launches, size_mib
-from freeze.onefile import find_section
-from tests.x11 import Screen
-
-# Published sizes of a minimal app, for scale (neither ships what this one does: Tauri
-# uses the system's web view; Electron ships Chromium and Node.js, as this app ships Qt WebEngine).
-PUBLISHED = [
-    ("Tauri, minimal app", "< 0.6 MiB (plus the system web view)", "https://v2.tauri.app/start/"),
-    (
-        "Electron, empty app packaged with electron-builder --dir",
-        "about 121 MB",
-        "https://besthub.dev/articles/how-does-electron-builder-turn-your-web-app-into-a-standalone-executable-cc8dede9b229",
-    ),
-]
+from freeze.section import find_section
+from harness.x11 import Screen
 
 PARTS = [
     ("Qt WebEngine (Chromium)", ("WebEngine", "qtwebengine", "resources/")),
@@ -87,7 +76,4 @@ def benchmark_frozen(screen: Screen, one_file: Path, one_folder: Path, runs: int
         "warm_ratios": {name: ratio(warm[name], warm["one-folder"]) for name in warm},
         "cold_ratios": {name: round(cold[name] / cold["one-folder"], 2) for name in cold},
         "folder_parts": breakdown(one_folder),
-        "published_sizes": [
-            {"what": what, "size": size, "source": source} for what, size, source in PUBLISHED
-        ],
     }

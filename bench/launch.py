@@ -1,13 +1,13 @@
 """Launch, memory and shutdown of the app's window against the usual ways of doing it.
 
 Every scenario is a process that opens a window called "Flasky" and reports the page's load
-event; we time process start -> load event, sum the memory of its whole process tree once the
-page is loaded, then ask the window to close (as a window manager does) and time the exit.
+as a page-loaded event (``desktop.events``); we time process start -> that event, sum the
+memory of its whole process tree once the page is loaded, then ask the window to close (as a
+window manager does) and time the exit.
 """
 
 import contextlib
 import os
-import select
 import subprocess
 import sys
 import tempfile
@@ -17,11 +17,15 @@ from pathlib import Path
 
 import psutil
 
-from tests.app_process import user_environment
-from tests.x11 import Screen
+from desktop.events import PAGE_LOADED
+from harness.process import ROOT, AppProcess, user_environment
+from harness.x11 import Screen
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "bench" / "scenarios"
+
+
+class LaunchFailed(Exception):
+    """A launch did not load its page, or did not close cleanly."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,6 @@ class Scenario:
     name: str
     description: str
     command: list[str]
-    loaded_marker: str
 
 
 def scenarios() -> list[Scenario]:
@@ -39,25 +42,17 @@ def scenarios() -> list[Scenario]:
             "floor",
             "bare pywebview window on a static local HTML file",
             [python, str(SCENARIOS / "floor.py")],
-            "loaded",
         ),
-        Scenario(
-            "flasky",
-            "this app: `python main.py`",
-            [python, str(ROOT / "main.py"), "--debug"],
-            "Page loaded",
-        ),
+        Scenario("flasky", "this app: `python main.py`", [python, str(ROOT / "main.py")]),
         Scenario(
             "naive",
             "`app.run()` on a thread, `time.sleep(1)`, then the window",
             [python, str(SCENARIOS / "naive.py")],
-            "loaded",
         ),
         Scenario(
             "builtin",
             "pywebview serving the app itself: `create_window(url=app)`",
             [python, str(SCENARIOS / "builtin.py")],
-            "loaded",
         ),
     ]
 
@@ -71,32 +66,9 @@ def tree_rss_mib(process: psutil.Process) -> float:
     return total / 2**20
 
 
-def wait_for_line(process: subprocess.Popen, marker: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    buffer = b""
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 0.05)
-        if ready:
-            chunk = os.read(process.stdout.fileno(), 65536)
-            if not chunk:
-                raise RuntimeError(
-                    f"exited before loading: {buffer.decode(errors='replace')[-2000:]}"
-                )
-            buffer += chunk
-            if marker.encode() in buffer:
-                return
-    raise RuntimeError(f"no {marker!r} within {timeout}s")
-
-
-def drain(process: subprocess.Popen) -> None:
-    while select.select([process.stdout], [], [], 0)[0] and os.read(process.stdout.fileno(), 65536):
-        pass
-
-
-def run_once(
-    scenario: Scenario, screen: Screen, command: list[str] | None = None, cache: Path | None = None
-) -> dict[str, float]:
-    """One launch: seconds to the load event, tree RSS in MiB, seconds from close to exit.
+def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> dict[str, float]:
+    """One launch of ``command`` with ``--events``: seconds to the page-loaded event, tree RSS
+    in MiB, seconds from the close request to the exit. Raises LaunchFailed.
 
     Each launch gets a new home folder; ``cache``, if given, is its cache folder instead.
     """
@@ -106,33 +78,20 @@ def run_once(
             env["XDG_CACHE_HOME"] = str(cache)
         if os.geteuid() == 0:  # as the app itself does: Chromium's sandbox cannot run as root
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command or scenario.command,
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_line(process, scenario.loaded_marker)
-            loaded = time.perf_counter() - started
-            time.sleep(0.5)  # let the page settle before weighing the process tree
-            rss = tree_rss_mib(psutil.Process(process.pid))
-            drain(process)
-            window = screen.find_window("Flasky")
-            closing = time.perf_counter()
-            screen.ask_to_close(window)
-            while process.poll() is None:
-                drain(process)
-                time.sleep(0.005)
-                if time.perf_counter() - closing > 30:
-                    raise RuntimeError("did not exit within 30s of the close request")
-            closed = time.perf_counter() - closing
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
+        with AppProcess(env=env, command=command) as app:
+            try:
+                loaded = app.seconds_until(app.wait_for_event(PAGE_LOADED))
+                time.sleep(0.5)  # let the page settle before weighing the process tree
+                rss = tree_rss_mib(psutil.Process(app.pid))
+                window = screen.find_window("Flasky")
+                closing = time.perf_counter()
+                screen.ask_to_close(window)
+                status = app.wait(30)
+                closed = time.perf_counter() - closing
+            except AssertionError as error:
+                raise LaunchFailed(str(error).splitlines()[0]) from None
+    if status != 0:
+        raise LaunchFailed(f"{Path(command[-1]).name} exited with {status} after closing")
     return {"load_s": loaded, "rss_mib": rss, "close_s": closed}
 
 

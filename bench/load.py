@@ -1,37 +1,37 @@
 """A bounded load run against the real app: `python -m bench.load [--requests N] [--concurrency C]`.
 
-It starts `main.py --serve` in a throwaway home folder, lets in through the printed address,
-sends N requests from C threads over keep-alive loopback connections, samples the server's
-memory as it goes, and stops the server with SIGTERM. Nothing leaves 127.0.0.1.
+It starts `main.py --serve` in a throwaway home folder (or takes `--entry-url` of an app that
+is already serving), lets each client in through the entry URL, sends N requests from C threads
+over keep-alive loopback connections, samples the server's memory as it goes, and stops the
+server it started with SIGTERM. Nothing leaves 127.0.0.1. It exits 1, with a one-line reason,
+unless every request was answered 200 with the content the app serves at that path.
 """
 
 import argparse
-import http.client
 import json
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import psutil
 
-from desktop.selftest import fetch
+from desktop.client import AccessRefused, AppClient, Response
+from harness.process import AppProcess, user_environment
 
-ROOT = Path(__file__).resolve().parents[1]
-PATHS = [
-    "/",
-    "/static/flasky.css",
-    "/request",
-    "/user/Dave",
-    "/bootstrap/static/css/bootstrap.min.css",
-]
+# Each path the load asks for, with the content type the app answers it with.
+PATHS = {
+    "/": "text/html",
+    "/static/flasky.css": "text/css",
+    "/request": "text/html",
+    "/user/Dave": "text/html",
+    "/bootstrap/static/css/bootstrap.min.css": "text/css",
+}
 
 
 @dataclass
@@ -40,6 +40,7 @@ class LoadResult:
     concurrency: int
     errors: int = 0
     seconds: float = 0.0
+    answers: dict[str, int] = field(default_factory=dict)  # "200 text/html": 1200, ...
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     rss_mib: list[float] = field(default_factory=list)
 
@@ -50,6 +51,15 @@ class LoadResult:
     def percentile(self, fraction: float) -> float:
         ordered = sorted(self.latencies_ms)
         return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    def problem(self) -> str | None:
+        """Why this run measured something other than the app serving its pages, if it did."""
+        if len(self.latencies_ms) != self.requests:
+            return f"{len(self.latencies_ms)} of {self.requests} requests were answered"
+        if self.errors:
+            wrong = ", ".join(f"{count} × {answer}" for answer, count in self.answers.items())
+            return f"{self.errors} of {self.requests} requests failed (answers: {wrong})"
+        return None
 
     def summary(self) -> dict:
         data = asdict(self)
@@ -62,97 +72,96 @@ class LoadResult:
         }
 
 
-def start_serving(home: Path) -> tuple[subprocess.Popen, str]:
-    env = {
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / "data"),
-        "XDG_CONFIG_HOME": str(home / "config"),
-        "XDG_STATE_HOME": str(home / "state"),
-        "PATH": "/usr/bin:/bin",
-    }
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "--serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    line = process.stdout.readline()
-    return process, line.split("serving on ")[1].split()[0]
-
-
-def access_cookie(entry_url: str) -> str:
-    """The cookie the entry URL's token is traded for, as a ``name=value`` header value."""
-    _, headers, _ = fetch(entry_url, f"/?{urlsplit(entry_url).query}")
-    return headers["Set-Cookie"].split(";")[0]
+def answer_of(response: Response) -> str:
+    content_type = response.headers.get("Content-Type", "").split(";")[0]
+    return f"{response.status} {content_type}"
 
 
 def run_load(
-    url: str,
-    server: psutil.Process,
+    new_client: Callable[[], AppClient],
+    server: psutil.Process | None,
     requests: int,
     concurrency: int,
-    paths: list[str] = PATHS,
-    headers: dict[str, str] | None = None,
+    paths: dict[str, str] = PATHS,
 ) -> LoadResult:
-    """Send ``requests`` GETs for ``paths`` from ``concurrency`` threads to the server at
-    ``url``; sample the server's RSS 10 times."""
-    parts = urlsplit(url)
-    headers = headers or {}
+    """Send ``requests`` GETs for ``paths`` from ``concurrency`` threads, each with a client
+    of its own from ``new_client``; sample the ``server`` process's RSS 10 times. A request
+    is an error unless it is answered 200 with the content type its path has."""
     result = LoadResult(requests, concurrency)
     lock = threading.Lock()
     sent = iter(range(requests))
+    ordered = list(paths.items())
 
-    def worker() -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    def worker(client: AppClient) -> None:
         while True:
             with lock:
                 number = next(sent, None)
-                if number is not None and number % (requests // 10) == 0:
-                    result.rss_mib.append(round(server.memory_info().rss / 2**20, 1))
+                if server and number is not None and number % max(1, requests // 10) == 0:
+                    result.rss_mib.append(rss_mib(server))
             if number is None:
                 break
+            path, content_type = ordered[number % len(ordered)]
             started = time.perf_counter()
             try:
-                connection.request("GET", paths[number % len(paths)], headers=headers)
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
-                connection.close()
-                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                answer = answer_of(client.get(path))
+            except OSError as error:
+                answer = type(error).__name__
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 result.latencies_ms.append(elapsed)
-                result.errors += not ok
-        connection.close()
+                result.answers[answer] = result.answers.get(answer, 0) + 1
+                result.errors += answer != f"200 {content_type}"
+        client.close()
 
+    clients = [new_client() for _ in range(concurrency)]
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
-        for _ in range(concurrency):
-            pool.submit(worker)
+        for outcome in [pool.submit(worker, client) for client in clients]:
+            outcome.result()
     result.seconds = time.perf_counter() - started
-    result.rss_mib.append(round(server.memory_info().rss / 2**20, 1))
+    if server:
+        result.rss_mib.append(rss_mib(server))
     return result
 
 
-def main() -> None:
+def rss_mib(process: psutil.Process) -> float:
+    return round(process.memory_info().rss / 2**20, 1)
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument(
+        "--entry-url",
+        help="load an app that is already serving: the address it printed, with its token "
+        "(its memory is not sampled)",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        process, entry_url = start_serving(Path(home))
+        app = None if options.entry_url else AppProcess("--serve", env=user_environment(Path(home)))
         try:
+            entry_url = options.entry_url or app.entry_url
             result = run_load(
-                entry_url, psutil.Process(process.pid), options.requests, options.concurrency
+                lambda: AppClient.enter(entry_url),
+                psutil.Process(app.pid) if app else None,
+                options.requests,
+                options.concurrency,
             )
+        except AccessRefused as refused:
+            print(f"bench.load: not let in: {refused}.", file=sys.stderr)
+            return 1
         finally:
-            process.send_signal(signal.SIGTERM)
-            status = process.wait(30)
-    print(json.dumps(result.summary() | {"server_exit_status": status}, indent=2))
+            if app:
+                app.send()
+                status = app.wait(30)
+    print(json.dumps(result.summary() | ({"server_exit_status": status} if app else {}), indent=2))
+    problem = result.problem() or (f"the server exited with {status}" if app and status else None)
+    if problem:
+        print(f"bench.load: {problem}.", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

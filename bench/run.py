@@ -8,15 +8,16 @@ import argparse
 import json
 import os
 import platform
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.frozen import benchmark_frozen
-from bench.launch import import_seconds, run_once, scenarios
-from bench.server import benchmark_servers
+from bench.launch import LaunchFailed, import_seconds, run_once, scenarios
+from bench.server import ServerFailed, benchmark_servers
 from bench.stats import ratio, summarize
-from tests.x11 import Screen, virtual_screen
+from harness.x11 import Screen, virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -26,7 +27,7 @@ def benchmark_launches(screen: Screen, runs: int) -> dict:
     measured = {scenario.name: [] for scenario in scenarios()}
     for _ in range(runs):  # interleaved, so that a slow moment hits every scenario alike
         for scenario in scenarios():
-            measured[scenario.name].append(run_once(scenario, screen))
+            measured[scenario.name].append(run_once(scenario.command, screen))
     results = {}
     for scenario in scenarios():
         runs_of = measured[scenario.name]
@@ -112,26 +113,13 @@ def where_the_time_goes(results: dict) -> list[str]:
         "",
         "### Where the launch time goes",
         "",
-        f"This app reaches its loaded page {ours['median'] - floor['median']:.2f} s after the "
-        f"floor ({ours['ratio_to_floor']}× it; the goal was 1.15×), at "
-        f"{ratio(ours, launches['naive']['load_s'])}× the naive pattern (which sleeps a second) "
-        f"and {ratio(ours, launches['builtin']['load_s'])}× pywebview's own serving (which has no "
-        "access token, no persistent cookies and no readiness check).",
+        f"- This app's page loads {ours['median'] - floor['median']:.2f} s after the floor's "
+        f"({ours['ratio_to_floor']}×), at {ratio(ours, launches['naive']['load_s'])}× the naive "
+        f"pattern and {ratio(ours, launches['builtin']['load_s'])}× pywebview's own serving.",
+        f"- Imports, in fresh interpreters (`python -X importtime`): {imported}.",
         "",
-        f"Imports, measured in fresh interpreters (`python -X importtime`): {imported}. The floor "
-        "pays only the second. On top of the Flask import, the launch builds the app, binds the "
-        "server and waits for its first real answer before it creates the window, and it opens a "
-        "persistent web-engine profile (cookies on disk), where the others use an off-the-record "
-        "one.",
-        "",
-        "Tried on 2026-11-25: creating the window without waiting and checking readiness from "
-        "`webview.start`'s callback, in parallel with Qt's start-up (no race: the socket listens "
-        "before the window loads). It was no faster: 1.13× pywebview's own serving in its run "
-        "(medians of 7), against 1.08–1.09× for the code as it is; the first render of the page "
-        "then competes with Qt's start-up for the GIL. What could "
-        "still close part of the gap is taking Flask's import off the path before the window "
-        "(it is pure Python, 0.14 s); `webapp.config` cannot be imported without Flask today, "
-        "and the launcher needs it first.",
+        "What these figures mean, and the experiments tried so far, are in "
+        "[performance.md](performance.md).",
     ]
 
 
@@ -176,14 +164,10 @@ def frozen_markdown(frozen: dict) -> list[str]:
         "|---|---|",
     ]
     lines += [f"| {p['part']} | {p['mib']} |" for p in frozen["folder_parts"]]
-    lines += ["", "For scale, published sizes of minimal apps of other frameworks:", ""]
-    lines += [
-        f"- {p['what']}: {p['size']} ([source]({p['source']}))" for p in frozen["published_sizes"]
-    ]
     return lines
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=1000)
@@ -191,6 +175,19 @@ def main() -> None:
         "--frozen", nargs=2, type=Path, metavar=("ONE_FILE", "ONE_FOLDER"), help="frozen builds"
     )
     options = parser.parse_args()
+    try:
+        results = run_benchmarks(options)
+    except (LaunchFailed, ServerFailed) as failed:
+        print(f"bench: {failed}; nothing was written.", file=sys.stderr)
+        return 1
+    DOCS.mkdir(exist_ok=True)
+    (DOCS / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n")
+    (DOCS / "benchmarks.md").write_text(write_markdown(results))
+    print(write_markdown(results))
+    return 0
+
+
+def run_benchmarks(options: argparse.Namespace) -> dict:
     with virtual_screen() as display:
         screen = Screen(display)
         results = {
@@ -207,11 +204,8 @@ def main() -> None:
         screen.close()
     with tempfile.TemporaryDirectory() as home:
         results["server"] = benchmark_servers(Path(home), options.requests)
-    DOCS.mkdir(exist_ok=True)
-    (DOCS / "benchmarks.json").write_text(json.dumps(results, indent=2) + "\n")
-    (DOCS / "benchmarks.md").write_text(write_markdown(results))
-    print(write_markdown(results))
+    return results
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

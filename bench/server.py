@@ -4,15 +4,21 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 
-from bench.load import access_cookie, run_load, start_serving
+from bench.load import run_load
+from desktop.client import AppClient
+from harness.process import ROOT, AppProcess, user_environment
 
-ROOT = Path(__file__).resolve().parents[1]
-PATHS = {"page": "/", "static": "/static/flasky.css"}
+PATHS = {"page": ("/", "text/html"), "static": ("/static/flasky.css", "text/css")}
 CONCURRENCY = (1, 8, 16)
+
+
+class ServerFailed(Exception):
+    """A server did not start, or did not answer every request of a run as it should."""
 
 
 def free_port() -> int:
@@ -35,15 +41,19 @@ def start_flask_run(port: int) -> subprocess.Popen:
                 return process
         time.sleep(0.05)
     process.kill()
-    raise RuntimeError("flask run did not start")
+    raise ServerFailed("flask run did not start")
 
 
-def measure(url: str, process: psutil.Process, headers: dict[str, str], requests: int) -> dict:
+def measure(name: str, new_client: Callable[[], AppClient], pid: int, requests: int) -> dict:
+    """Throughput of each path at each concurrency; ServerFailed if any request failed."""
+    server = psutil.Process(pid)
     figures = {}
-    run_load(url, process, 200, 4, headers=headers)  # warm up
-    for kind, path in PATHS.items():
+    run_load(new_client, server, 200, 4)  # warm up
+    for kind, (path, content_type) in PATHS.items():
         for concurrency in CONCURRENCY:
-            result = run_load(url, process, requests, concurrency, paths=[path], headers=headers)
+            result = run_load(new_client, server, requests, concurrency, {path: content_type})
+            if problem := result.problem():
+                raise ServerFailed(f"{name}, {kind}@{concurrency}: {problem}")
             figures[f"{kind}@{concurrency}"] = {
                 "requests_per_second": round(result.requests_per_second, 1),
                 "p50_ms": round(result.percentile(0.50), 2),
@@ -54,22 +64,19 @@ def measure(url: str, process: psutil.Process, headers: dict[str, str], requests
 
 
 def benchmark_servers(home: Path, requests: int) -> dict:
-    flasky, entry_url = start_serving(home)
-    try:
-        ours = measure(
-            entry_url.split("?")[0],
-            psutil.Process(flasky.pid),
-            {"Cookie": access_cookie(entry_url)},
-            requests,
-        )
-    finally:
-        flasky.terminate()
+    with AppProcess("--serve", env=user_environment(home)) as flasky:
+        entry_url = flasky.entry_url
+        ours = measure("this app", lambda: AppClient.enter(entry_url), flasky.pid, requests)
+        flasky.send()
         flasky.wait(30)
     port = free_port()
     development = start_flask_run(port)
     try:
         baseline = measure(
-            f"http://127.0.0.1:{port}/", psutil.Process(development.pid), {}, requests
+            "flask run",
+            lambda: AppClient(f"http://127.0.0.1:{port}/"),
+            development.pid,
+            requests,
         )
     finally:
         development.terminate()

@@ -3,6 +3,9 @@
 import re
 import socket
 
+from harness.process import AppProcess
+from harness.x11 import Screen
+
 
 def csrf_token(client, path="/") -> str:
     """The CSRF token of the form on ``path``, as a browser would read it (``client``: Flask's
@@ -19,3 +22,9 @@ def port_is_free(port: int) -> bool:
     """Whether nothing listens on ``port`` of 127.0.0.1 any more."""
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def close_and_wait(screen: Screen, app: AppProcess) -> int:
+    """Close the app's window as a user does; its exit status."""
+    screen.ask_to_close(screen.find_window("Flasky"))
+    return app.wait()

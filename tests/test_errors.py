@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from flask import Flask
 
@@ -9,7 +11,7 @@ def test_unknown_path_gets_the_custom_404_page(client):
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert 'class="navbar' in response.text
-    assert 'href="/"' in response.text
+    assert re.search(r'<a [^>]*href="/"[^>]*>Back to the home page</a>', response.text)
 
 
 def test_post_without_csrf_token_gets_a_friendly_400(client):

@@ -29,9 +29,7 @@ def test_corrupt_secret_key_file_is_replaced_and_the_app_serves(start_app, home,
     assert (key_file.parent / "secret_key.corrupt").read_bytes() == b"\x00garbage\xff"
 
 
-def test_sigterm_in_the_middle_of_a_post_exits_cleanly_and_keeps_the_session(
-    start_app, home, env
-):
+def test_sigterm_in_the_middle_of_a_post_exits_cleanly_and_keeps_the_session(start_app, home, env):
     first = start_app("--serve", env=env)
     client = first.client()
     assert submit_name(client, "Alice").status == 302

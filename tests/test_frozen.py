@@ -19,12 +19,12 @@ import pytest
 from Xlib import X
 
 from desktop import __version__
+from desktop.events import SERVING
 from freeze.bundle import unexpected_files, unexpected_packages
-from freeze.onefile import build_id, find_section
+from freeze.section import build_id, find_section
+from harness.process import ROOT, run_main, user_environment
 
-from .app_process import ROOT, AppProcess, Browser, run_main, user_environment
-from .helpers import port_is_free
-from .test_window import PAGE_LOADED, close_and_wait
+from .helpers import close_and_wait, port_is_free
 
 pytestmark = pytest.mark.window
 
@@ -50,16 +50,11 @@ def frozen() -> list[str]:
 
 
 @pytest.fixture
-def home(tmp_path) -> Path:
-    return tmp_path / "home"
-
-
-@pytest.fixture
-def env(home, xvfb) -> dict[str, str]:
-    """A user's environment whose temporary folder (where PyInstaller unpacks the one file's
-    own small program) is watched."""
+def env(home, window_env) -> dict[str, str]:
+    """The user's environment on the virtual screen, with a temporary folder of its own (where
+    PyInstaller unpacks the one file's own small program), which the tests watch."""
     (home / "tmp").mkdir(parents=True)
-    return user_environment(home, display=xvfb, TMPDIR=str(home / "tmp"))
+    return window_env | {"TMPDIR": str(home / "tmp")}
 
 
 def unpacked_builds(home: Path) -> Path:
@@ -88,16 +83,6 @@ def unpacked_files(build: Path) -> dict[str, int]:
     return files
 
 
-def launch(home: Path, env: dict[str, str], command: list[str]) -> AppProcess:
-    app = AppProcess(home, env=env, command=command)
-    try:
-        app.wait_for_log(PAGE_LOADED.replace("(.*)", re.escape("Hello, Stranger! · Flasky")))
-    except AssertionError:
-        app.kill()
-        raise
-    return app
-
-
 def sandboxed(processes: list[psutil.Process]) -> list[psutil.Process]:
     """The processes that run under a seccomp filter, as Chromium's sandboxed renderers do."""
     filtered = []
@@ -123,19 +108,19 @@ def test_frozen_self_test_serves_the_page_and_its_assets(frozen, env):
     assert re.match(r"Self-test passed: the home page and its \d+ assets", result.stdout)
 
 
-def test_frozen_concept_pages_show_their_view_source(frozen, home, env):
-    app = AppProcess(home, "--serve", env=env, command=frozen)
-    try:
-        page = Browser(app.entry_url).get("/user/Dave")
-    finally:
-        app.send(signal.SIGTERM)
+def test_frozen_concept_pages_show_their_view_source(frozen, start_app, env):
+    app = start_app("--serve", env=env, command=frozen)
+    page = app.client().get("/user/Dave").text
+    app.send(signal.SIGTERM)
     assert app.wait() == 0
     assert "Hello, Dave!" in page
     assert "def user(name" in page
 
 
-def test_frozen_window_shows_the_app_and_closing_it_ends_everything(frozen, screen, home, env):
-    app = launch(home, env, frozen)
+def test_frozen_window_shows_the_app_and_closing_it_ends_everything(
+    frozen, open_window, screen, home, env
+):
+    app = open_window(env, command=frozen)
     port = app.port
     helpers = app.descendants()
     assert any("QtWebEngineProcess" in process.name() for process in helpers)
@@ -202,8 +187,8 @@ def test_older_builds_are_removed_once_no_running_flasky_holds_them(frozen, buil
     assert sorted(path.name for path in builds.iterdir()) == sorted(ours)
 
 
-def test_the_running_app_holds_its_build_until_it_exits(frozen, screen, build, home, env):
-    app = launch(home, env, frozen)
+def test_the_running_app_holds_its_build_until_it_exits(frozen, open_window, screen, build, env):
+    app = open_window(env, command=frozen)
     with build.with_name(f"{build.name}.lock").open() as file:
         with pytest.raises(BlockingIOError):
             fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -251,15 +236,13 @@ def test_ctrl_c_while_a_first_launch_waits_to_unpack_exits_quietly(frozen, build
     assert not build.exists()
 
 
-def test_the_app_gets_the_users_library_path_not_the_one_files(frozen, home, env):
+def test_the_app_gets_the_users_library_path_not_the_one_files(frozen, start_app, env):
     env = env | {"LD_LIBRARY_PATH": "/opt/users/own/lib"}
-    app = AppProcess(home, "--serve", env=env, command=frozen)
-    try:
-        app.wait_for_log("Serving")
-        (server,) = [process for process in app.descendants() if process.name() == "flasky"]
-        environment = server.environ()
-    finally:
-        app.send(signal.SIGTERM)
+    app = start_app("--serve", env=env, command=frozen)
+    app.wait_for_event(SERVING)
+    (server,) = [process for process in app.descendants() if process.name() == "flasky"]
+    environment = server.environ()
+    app.send(signal.SIGTERM)
     assert app.wait() == 0
     paths = environment["LD_LIBRARY_PATH"].split(os.pathsep)
     assert paths[-1] == "/opt/users/own/lib"
@@ -313,16 +296,16 @@ def test_a_cache_on_a_noexec_file_system_says_so_in_one_line(frozen, build, home
     assert left == [".unpack.lock", f"{build.name}.lock"]  # nothing unpacked in vain
 
 
-def test_frozen_app_writes_nothing_next_to_itself(frozen, screen, home, env):
+def test_frozen_app_writes_nothing_next_to_itself(frozen, open_window, screen, env):
     before = sorted(DIST.rglob("*"))
-    app = launch(home, env, frozen)
+    app = open_window(env, command=frozen)
     app.send(signal.SIGTERM)
     assert app.wait() == 0
     assert sorted(DIST.rglob("*")) == before
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the app as another user")
-def test_frozen_app_run_by_a_normal_user_keeps_the_web_engine_sandbox(frozen, xvfb):
+def test_frozen_app_run_by_a_normal_user_keeps_the_web_engine_sandbox(frozen, open_window, xvfb):
     # The one file and the user's home, where the user `nobody` can read and write them.
     with tempfile.TemporaryDirectory() as folder:
         Path(folder).chmod(0o755)
@@ -333,12 +316,10 @@ def test_frozen_app_run_by_a_normal_user_keeps_the_web_engine_sandbox(frozen, xv
             os.chown(path, NOBODY, NOBODY)
         env = user_environment(home, display=xvfb, TMPDIR=str(home / "tmp"))
         command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-        app = launch(home, env, [*command, str(executable)])
-        try:
-            assert sandboxed(app.descendants())
-        finally:
-            app.send(signal.SIGTERM)
-            assert app.wait() == 0
+        app = open_window(env, command=[*command, str(executable)])
+        assert sandboxed(app.descendants())
+        app.send(signal.SIGTERM)
+        assert app.wait() == 0
 
 
 def test_bundle_holds_only_what_its_allow_list_allows(frozen):

@@ -5,6 +5,8 @@ import re
 import pytest
 
 from desktop.selftest import page_resources
+from webapp import create_app
+from webapp.config import load_config
 from webapp.security import SECURITY_HEADERS
 
 from .helpers import submit_name
@@ -54,7 +56,14 @@ def test_pages_have_no_inline_script_or_event_handler(visited, path):
     assert page_resources(page).resources
 
 
-def test_every_rule_that_accepts_writes_rejects_a_request_without_a_csrf_token(app, client):
+@pytest.fixture(params=["testing", "desktop"])
+def configured_app(request):
+    """The app under each config it runs with: the tests' own, and the desktop launcher's."""
+    return create_app(load_config(request.param, {"FLASKY_SECRET_KEY": "a key for tests only"}))
+
+
+def test_every_rule_that_accepts_writes_rejects_a_request_without_a_csrf_token(configured_app):
+    app, client = configured_app, configured_app.test_client()
     rules = [rule for rule in app.url_map.iter_rules() if rule.methods & WRITE_METHODS]
     assert rules, "the app has no writable rule"
     for rule in rules:

@@ -15,22 +15,17 @@ import psutil
 import pytest
 
 from desktop.events import PAGE_LOADED
-from harness.process import ROOT, AppProcess, run_main
-from harness.x11 import Geometry, Screen
+from harness.process import ROOT, run_main
+from harness.x11 import Geometry
 from webapp import create_app
 from webapp.config import DesktopConfig
 
-from .helpers import port_is_free
+from .helpers import close_and_wait, port_is_free
 from .moment_formats import english_lll
 
 pytestmark = pytest.mark.window
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-
-
-def close_and_wait(screen: Screen, app: AppProcess) -> int:
-    screen.ask_to_close(screen.find_window("Flasky"))
-    return app.wait()
 
 
 def stored_session(home: Path) -> dict:

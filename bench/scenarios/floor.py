@@ -1,9 +1,12 @@
 """The floor: a bare pywebview window on a static local HTML file."""
 
+import sys
 from pathlib import Path
 
 import webview
 
+from desktop.events import PAGE_LOADED, Events
+
 window = webview.create_window("Flasky", (Path(__file__).parent / "floor.html").as_uri())
-window.events.loaded += lambda: print("loaded", flush=True)
+window.events.loaded += lambda: Events(sys.stdout).emit(PAGE_LOADED)
 webview.start(gui="qt")

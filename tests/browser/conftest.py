@@ -17,7 +17,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from desktop.access import ACCESS_COOKIE, AccessGuard, new_token
+from desktop.access import AccessGuard, entry_url, new_token
 from desktop.server import start_server
 from webapp import create_app
 from webapp.config import TestingConfig
@@ -42,16 +42,14 @@ TOKEN = new_token()
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """The base URL of the app, served by the desktop's own server and access guard on
-    loopback; contexts made by ``new_context`` hold the access cookie.
+    loopback; contexts made by ``new_context`` are let in through its entry URL.
 
     The one place that knows how to reach the app.
     """
     config = TestingConfig()
     config.SECRET_KEY = "a key for browser tests only"
-    server = start_server(AccessGuard(create_app(config), TOKEN))
-    server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={TOKEN}"})
-    yield server.url
-    server.stop()
+    with start_server(AccessGuard(create_app(config), TOKEN)) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -111,9 +109,9 @@ def new_context(browser, live_server) -> Iterator[Callable[..., BrowserContext]]
         options.setdefault("viewport", WIDE)
         context = browser.new_context(base_url=live_server, **options)
         context.set_default_timeout(TIMEOUT_MS)
-        context.add_cookies([{"name": ACCESS_COOKIE, "value": TOKEN, "url": live_server}])
         traffic = Traffic(origin=origin_of(live_server))
         context.route("**/*", traffic.guard)
+        enter(context, entry_url(live_server, TOKEN))
         context.on("response", traffic.record_response)
         context.on("console", traffic.record_console)
         context.on("weberror", traffic.record_page_error)
@@ -125,6 +123,13 @@ def new_context(browser, live_server) -> Iterator[Callable[..., BrowserContext]]
         context.close()
         assert traffic.foreign == [], "requests left the app's origin"
         assert traffic.console_errors == [], "console errors"
+
+
+def enter(context: BrowserContext, url: str) -> None:
+    """Let the context in as the window is let in: its first load trades the token."""
+    page = context.new_page()
+    page.goto(url)
+    page.close()
 
 
 @pytest.fixture

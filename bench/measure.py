@@ -1,26 +1,24 @@
 """Size and launch time of the frozen builds (``make measure``): the README's figures.
 
 Each launch opens the real window on a virtual X screen, in a new home folder, and is timed from
-process start to the log line "Page loaded: ..."; launches of the builds take turns, so a busy
+process start to its page-loaded event; launches of the builds take turns, so a busy
 machine slows them alike. The one file is timed twice over: at a first launch, which unpacks its
 folder build into an empty cache, and at later launches, which run it from there.
 """
 
 import argparse
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 
-from bench.launch import Scenario, run_once
-from tests.x11 import Screen, virtual_screen
+from bench.launch import LaunchFailed, run_once
+from harness.x11 import Screen, virtual_screen
 
 
 def launch_seconds(executable: Path, screen: Screen, cache: Path | None = None) -> float:
     """Seconds from starting ``executable`` to the app page loaded in its window."""
-    scenario = Scenario(
-        executable.name, str(executable), [str(executable), "--debug"], "Page loaded"
-    )
-    return run_once(scenario, screen, cache=cache)["load_s"]
+    return run_once([str(executable)], screen, cache=cache)["load_s"]
 
 
 def size_mib(path: Path) -> float:
@@ -52,14 +50,19 @@ def launch_times(one_file: Path, one_folder: Path, screen: Screen, runs: int) ->
     return times
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("one_file", type=Path)
     parser.add_argument("one_folder", type=Path, help="the folder build's executable")
     parser.add_argument("--runs", type=int, default=7)
     options = parser.parse_args()
-    with virtual_screen() as display:
-        times = launch_times(options.one_file, options.one_folder, Screen(display), options.runs)
+    try:
+        with virtual_screen() as display:
+            screen = Screen(display)
+            times = launch_times(options.one_file, options.one_folder, screen, options.runs)
+    except LaunchFailed as failed:
+        print(f"bench.measure: a launch failed: {failed}", file=sys.stderr)
+        return 1
     folder = statistics.median(times["one-folder"])
     for name, seconds in times.items():
         median = statistics.median(seconds)
@@ -69,7 +72,8 @@ def main() -> None:
             f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} runs), "
             f"{median / folder:.2f}× the one folder"
         )
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
