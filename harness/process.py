@@ -71,7 +71,6 @@ class AppProcess:
         *args: str,
         env: dict[str, str],
         command: Sequence[str] = SOURCE_COMMAND,
-        events_flag: bool = True,
     ):
         self.log_file = Path(env["XDG_STATE_HOME"]) / "Flasky" / "log" / "flasky.log"
         self.log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
@@ -80,7 +79,7 @@ class AppProcess:
         self._changed = threading.Condition()
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [*command, *(["--events"] if events_flag else []), *args],
+            [*command, "--events", *args],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
