@@ -2,6 +2,7 @@ import re
 
 import pytest
 from flask import Flask
+from itsdangerous import TimestampSigner
 
 from .helpers import csrf_token
 
@@ -51,3 +52,36 @@ def test_unhandled_error_gets_the_500_page_without_a_traceback(failing_app):
     assert "Something went wrong" in response.text
     assert "Traceback" not in response.text
     assert "a bug" not in response.text
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Move the clock that signs and checks CSRF tokens: ``clock.move(seconds)``."""
+
+    class Clock:
+        offset = 0
+
+        def move(self, seconds: int) -> None:
+            self.offset += seconds
+
+    clock = Clock()
+    now = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now(self) + clock.offset)
+    return clock
+
+
+def test_a_form_left_open_for_days_still_submits(client, clock):
+    token = csrf_token(client)
+    clock.move(3 * 24 * 3600)
+    response = client.post("/", data={"name": "Alice", "csrf_token": token})
+    assert response.status_code == 302
+    assert "Hello, Alice!" in client.get("/").text
+
+
+def test_a_refused_name_form_comes_back_with_what_was_typed(client):
+    response = client.post("/", data={"name": "Alice", "csrf_token": "stale"})
+    assert response.status_code == 400
+    assert "The form has expired, so it was not sent." in response.text
+    assert re.search(r'<input [^>]*name="name"[^>]*value="Alice"', response.text)
+    fresh = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.text).group(1)
+    assert client.post("/", data={"name": "Alice", "csrf_token": fresh}).status_code == 302

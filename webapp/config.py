@@ -23,6 +23,9 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=365)
     MAX_CONTENT_LENGTH = 1024 * 1024
     NAME_HISTORY_LENGTH = 20
+    # A form's CSRF token stays valid for as long as its session, not one hour: a desktop
+    # window stays open for days. Other sites still cannot send it: they cannot read it.
+    WTF_CSRF_TIME_LIMIT = None
 
 
 class DevelopmentConfig(Config):

@@ -1,10 +1,12 @@
 """Error pages: every error answers with a page of the app, never a traceback."""
 
-from flask import render_template
+from flask import flash, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from . import bp
+from .forms import NameForm
+from .views import index_page
 
 
 @bp.app_errorhandler(NotFound)
@@ -19,6 +21,14 @@ def page_not_found(error):
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
+    """A form sent without its valid token; the name form comes back with what was typed."""
+    if request.endpoint == "main.index":
+        flash(
+            "The form has expired, so it was not sent. "
+            "What you typed is back in the form: send it again.",
+            "warning",
+        )
+        return index_page(NameForm()), 400
     return render_template(
         "error.html",
         code=400,

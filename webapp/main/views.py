@@ -33,6 +33,11 @@ def index():
     if form.validate_on_submit():
         remember_name(form.name.data)
         return redirect(url_for(".index"))
+    return index_page(form)
+
+
+def index_page(form: NameForm) -> str:
+    """The home page: the greeting, the name form, the names given so far, and the time."""
     return render_template(
         "main/index.html",
         form=form,
