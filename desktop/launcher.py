@@ -21,7 +21,7 @@ from .paths import UserPaths, is_writable, user_paths
 from .secret import load_or_create_secret_key
 from .selftest import self_test
 from .server import Server, ServerNotReady, start_server
-from .settings import load_geometry, save_geometry
+from .settings import KeptGeometry, load_geometry
 from .signals import StopSignals
 
 log = logging.getLogger(__name__)
@@ -161,9 +161,11 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
         from .window import AppWindow
 
         with setup.serve(port) as (_, url):
+            settings = setup.paths.settings
+            kept = KeptGeometry(settings, load_geometry(settings))
             window = AppWindow(
                 url,
-                load_geometry(setup.paths.settings),
+                kept,
                 title="Flasky" if setup.saving else "Flasky (not saving)",
                 events=setup.events,
             )
@@ -171,6 +173,6 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
             stop.on_stop(window.close)
             if not stop.requested.is_set():
                 window.run(storage=setup.paths.web_storage if setup.saving else None)
-                save_geometry(setup.paths.settings, window.geometry)
+                kept.save_now()
     log.info("Window closed; exiting.")
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -11,6 +12,7 @@ log = logging.getLogger(__name__)
 
 MIN_WIDTH, MIN_HEIGHT = 400, 480
 MAX_EXTENT = 20_000
+SAVE_DELAY = 0.5  # seconds after the last move or resize: a drag sends many
 
 
 @dataclass
@@ -62,3 +64,32 @@ def save_geometry(path: Path, geometry: WindowGeometry) -> bool:
         log.warning("Cannot save the window geometry to %s (%s).", path, error)
         return False
     return True
+
+
+class KeptGeometry:
+    """The window's geometry, saved to ``path`` SAVE_DELAY seconds after its last change, so a
+    crash loses at most that much; ``save_now`` saves at once (when the window closes)."""
+
+    def __init__(self, path: Path, geometry: WindowGeometry):
+        self.path = path
+        self.geometry = geometry
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+
+    def change(self, **values: int) -> None:
+        """Take new ``width``/``height`` or ``x``/``y``, and save them soon."""
+        with self._lock:
+            for name, value in values.items():
+                setattr(self.geometry, name, value)
+            if self._timer:
+                self._timer.cancel()
+            self._timer = threading.Timer(SAVE_DELAY, self.save_now)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def save_now(self) -> None:
+        with self._lock:
+            if self._timer:
+                self._timer.cancel()
+                self._timer = None
+            save_geometry(self.path, self.geometry)

@@ -13,7 +13,7 @@ from webview.menu import Menu, MenuAction, MenuSeparator
 from . import __version__
 from .events import PAGE_LOADED, Events
 from .paths import resource_path
-from .settings import MIN_HEIGHT, MIN_WIDTH, WindowGeometry
+from .settings import MIN_HEIGHT, MIN_WIDTH, KeptGeometry
 
 log = logging.getLogger(__name__)
 
@@ -34,14 +34,15 @@ PAGE_STATE = """JSON.stringify({
 
 
 class AppWindow:
-    """The app's one window on ``url``; its geometry is kept up to date as the user moves it."""
+    """The app's one window on ``url``; its geometry is kept (and saved) as the user moves it."""
 
     def __init__(
-        self, url: str, geometry: WindowGeometry, title: str = TITLE, events: Events | None = None
+        self, url: str, kept: KeptGeometry, title: str = TITLE, events: Events | None = None
     ):
         self.url = url
-        self.geometry = geometry
+        self.kept = kept
         self.events = events or Events()
+        geometry = kept.geometry
         self.window = webview.create_window(
             title,
             url,
@@ -100,10 +101,10 @@ class AppWindow:
         )
 
     def _remember_size(self, width: int, height: int) -> None:
-        self.geometry.width, self.geometry.height = width, height
+        self.kept.change(width=width, height=height)
 
     def _remember_position(self, x: int, y: int) -> None:
-        self.geometry.x, self.geometry.y = x, y
+        self.kept.change(x=x, y=y)
 
     def _log_page(self) -> None:
         # run_js, not evaluate_js: the latter wraps the script in eval(), which the CSP forbids.

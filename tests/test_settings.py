@@ -36,3 +36,10 @@ def test_unwritable_settings_report_failure(tmp_path):
     blocker = tmp_path / "config"
     blocker.write_text("a file where a folder should be")
     assert not save_geometry(blocker / "settings.json", WindowGeometry())
+
+
+def test_values_beyond_any_screen_fall_back_to_defaults(tmp_path):
+    path = tmp_path / "settings.json"
+    too_far = {"width": 20_001, "height": 99_999, "x": 25_000, "y": -25_000}
+    path.write_text(json.dumps({"window": too_far}))
+    assert load_geometry(path) == WindowGeometry()

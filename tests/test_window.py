@@ -94,6 +94,25 @@ def test_window_geometry_survives_a_restart(open_window, screen, home, window_en
     assert close_and_wait(screen, second) == 0
 
 
+def test_window_geometry_is_saved_soon_after_a_move_and_survives_a_kill(
+    open_window, screen, home, window_env
+):
+    first = open_window(window_env)
+    moved = Geometry(x=60, y=50, width=880, height=620)
+    screen.move_and_resize(screen.find_window("Flasky"), moved)
+    settings = home / "config" / "Flasky" / "settings.json"
+    expected = {"width": 880, "height": 620, "x": 60, "y": 50}
+    deadline = time.monotonic() + 3  # saved SAVE_DELAY (0.5 s) after the last change
+    while not (settings.exists() and json.loads(settings.read_text())["window"] == expected):
+        assert time.monotonic() < deadline, "the geometry was not saved after the move"
+        time.sleep(0.05)
+    first.kill()  # SIGKILL: no close, no chance to save anything more
+
+    second = open_window(window_env)
+    assert screen.geometry(screen.find_window("Flasky")) == moved
+    assert close_and_wait(screen, second) == 0
+
+
 def test_second_launch_shows_the_first_window_and_exits_0(open_window, screen, window_env):
     first = open_window(window_env)
     second = run_main(env=window_env)
