@@ -73,4 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         status = EXIT_USAGE
     except click.Abort:
         status = 1
+    except Exception:  # logged, with its traceback, and told in one line
+        sys.excepthook(*sys.exc_info())
+        status = 1
     sys.exit(status)
