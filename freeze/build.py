@@ -31,6 +31,8 @@ INPUTS = [
     "freeze/build.py",
     "freeze/bundle.py",
     "freeze/onefile.py",
+    "freeze/pack.py",
+    "freeze/section.py",
     "requirements-build.lock",
 ]
 

@@ -174,6 +174,7 @@ ALLOWED_PACKAGES = [
     "flask_bootstrap",
     "flask_moment",
     "flask_wtf",
+    "freeze",  # the one file's program: freeze/onefile.py imports freeze/section.py
     "itsdangerous",
     "jinja2",
     "markupsafe",

@@ -1,12 +1,8 @@
 """The one-file executable: a small program that carries the folder build of Flasky, unpacks it
 once into the user's cache and runs it from there.
 
-PyInstaller's own one-file mode unpacks everything, Qt Web Engine's 350 MB included, into a new
-temporary folder at every launch, and compresses it with zlib. Instead, build.spec freezes this
-module alone as a small one-file program and ``pack`` adds the folder build to it, as one tar
-compressed with Zstandard (a long window finds what the libraries share), in an ELF section of
-its own beside PyInstaller's ``pydata`` (Linux only: on Windows and macOS build.spec makes
-PyInstaller's own bundles).
+build.spec freezes this module alone as a small one-file program, and ``freeze/pack.py`` adds
+the folder build to it, in an ELF section of its own (``freeze/section.py``).
 
 At a launch, ``main`` looks for the build under ``~/.cache/Flasky/builds/<build id>/``, checks
 it against the list of files written when it was unpacked, unpacks it if it is missing or
@@ -15,14 +11,12 @@ holds a shared lock on ``<build id>.lock``; launches remove the older builds tha
 Flasky holds.
 """
 
-# What only packing (subprocess, zstandard) or unpacking (hashlib, tarfile, tempfile,
-# zstandard) needs is imported where it is used: a launch that finds its build unpacked is
-# the common case, and imports none of it.
+# What only unpacking (hashlib, tarfile, tempfile, zstandard) needs is imported where it is
+# used: a launch that finds its build unpacked is the common case, and imports none of it.
 import fcntl
 import json
 import os
 import shutil
-import struct
 import sys
 from collections.abc import Iterable
 from contextlib import suppress
@@ -30,114 +24,16 @@ from pathlib import Path
 from typing import NoReturn
 
 from desktop.paths import user_paths
+from freeze.section import DamagedExecutable, build_id, find_section
 
-SECTION = "flasky_build"
-MAGIC = b"flasky-build/1\0\0"
-HEADER = struct.Struct("<16s32s")  # the section starts with the magic and the tar's SHA-256
 MANIFEST = ".manifest.json"  # written last into an unpacked build: its files and their sizes
 LEFTOVER = ".unpacking-"  # a build being unpacked or removed; one cut short is removed later
 EXECUTABLE = "flasky"
-WINDOW_LOG = 27  # 128 MiB: the most a decompressor accepts without being asked to
 READ_SIZE = 1 << 20
-
-
-class DamagedExecutable(Exception):
-    """The executable's build is missing, cut short or altered."""
 
 
 class NoExecCache(Exception):
     """The cache is on a file system that does not run programs."""
-
-
-def pack(stub: Path, folder: Path, output: Path, level: int = 19) -> str:
-    """Write ``output``: ``stub`` with ``folder``, as a compressed tar, in a section of its own.
-
-    Returns the build id.
-    """
-    import hashlib
-    import subprocess
-    import tarfile
-
-    import zstandard  # only the build environment has it, and the one file
-
-    def without_owner(member: tarfile.TarInfo) -> tarfile.TarInfo:
-        """Drop the build machine's user and group: the files are the unpacking user's."""
-        member.uid = member.gid = 0
-        member.uname = member.gname = ""
-        return member
-
-    parameters = zstandard.ZstdCompressionParameters.from_level(
-        level, window_log=WINDOW_LOG, enable_ldm=True, write_checksum=True, threads=-1
-    )
-    compressor = zstandard.ZstdCompressor(compression_params=parameters)
-    section = output.with_name(output.name + ".section")
-    with section.open("w+b") as out:
-        out.write(HEADER.pack(MAGIC, bytes(32)))
-        with (
-            compressor.stream_writer(out, closefd=False) as compressed,
-            tarfile.open(fileobj=compressed, mode="w|", format=tarfile.PAX_FORMAT) as tar,
-        ):
-            for path in sorted(folder.rglob("*")):
-                name = path.relative_to(folder).as_posix()
-                tar.add(path, name, recursive=False, filter=without_owner)
-        out.seek(HEADER.size)
-        digest = hashlib.file_digest(out, "sha256").digest()
-        out.seek(0)
-        out.write(HEADER.pack(MAGIC, digest))
-    # PyInstaller's bootloader looks for its archive near the end of the file, so the build
-    # goes in before PyInstaller's section: take that out, add the build, put it back.
-    pydata = output.with_name(output.name + ".pydata")
-    try:
-        for command in [
-            ["--dump-section", f"pydata={pydata}", stub],
-            ["--remove-section", "pydata", "--add-section", f"{SECTION}={section}", stub, output],
-            ["--add-section", f"pydata={pydata}", output],
-        ]:
-            subprocess.run(["objcopy", *map(str, command)], check=True)
-    finally:
-        section.unlink()
-        pydata.unlink(missing_ok=True)
-    return build_id(digest)
-
-
-def build_id(digest: bytes) -> str:
-    """A build's id, which names its folder in the cache: the start of its SHA-256."""
-    return digest.hex()[:16]
-
-
-def find_section(executable: Path) -> tuple[int, int, bytes]:
-    """The offset and size of the compressed tar in ``executable``, and its SHA-256."""
-    elf_header = struct.Struct("<6s34xQ10xHHH")  # ident; e_shoff; e_shentsize, e_shnum, e_shstrndx
-    section_header = struct.Struct("<I20xQQ")  # sh_name; sh_offset, sh_size
-    try:
-        with executable.open("rb") as file:
-            end = file.seek(0, os.SEEK_END)
-            file.seek(0)
-            magic, table, entry_size, count, names_index = elf_header.unpack(
-                file.read(elf_header.size)
-            )
-            if magic != b"\x7fELF\x02\x01":  # 64-bit, little-endian: what the headers above read
-                raise DamagedExecutable("it is not a 64-bit little-endian ELF executable")
-            file.seek(table)
-            headers = [
-                section_header.unpack(file.read(entry_size)[: section_header.size])
-                for _ in range(count)
-            ]
-            if any(offset + size > end for _, offset, size in headers):
-                raise DamagedExecutable("it is cut short")
-            _, names_offset, names_size = headers[names_index]
-            file.seek(names_offset)
-            names = file.read(names_size)
-            for name, offset, size in headers:
-                is_ours = names[name : names.index(b"\0", name)] == SECTION.encode()
-                if is_ours and size > HEADER.size:
-                    file.seek(offset)
-                    magic, digest = HEADER.unpack(file.read(HEADER.size))
-                    if magic == MAGIC:
-                        return offset + HEADER.size, size - HEADER.size, digest
-    except (struct.error, ValueError, IndexError, OSError) as error:
-        raise DamagedExecutable("its ELF headers are unreadable") from error
-    raise DamagedExecutable("it carries no app")
 
 
 def verify(executable: Path, offset: int, size: int, digest: bytes) -> None:
