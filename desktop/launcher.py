@@ -15,7 +15,7 @@ from webapp.config import Config, load_config
 from .access import ACCESS_COOKIE, AccessGuard, entry_url, new_token
 from .events import SERVING, Events
 from .gui import backend_problem, display_problem
-from .instance import SingleInstance, instance_address
+from .instance import SingleInstance, instance_address, session_runtime_dir
 from .logs import setup_logging
 from .paths import UserPaths, is_writable, user_paths
 from .secret import load_or_create_secret_key
@@ -150,11 +150,18 @@ def report(setup: AppSetup, message: str) -> None:
 
 
 def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
-    with SingleInstance(instance_address(setup.paths.data), setup.config.SECRET_KEY) as instance:
+    address = instance_address(setup.paths.data, session_runtime_dir())
+    with SingleInstance(address, setup.config.SECRET_KEY) as instance:
         if not instance.acquired:
-            shown = instance.ask_running_instance_to_show()
-            say("Flasky is already running" + ("; its window is shown again." if shown else "."))
-            return EXIT_OK
+            if instance.ask_running_instance_to_show():
+                say("Flasky is already running; its window is shown again.")
+                return EXIT_OK
+            # Not a window of its own: two launches would write one web profile, one settings file.
+            say(
+                "Another Flasky is running but did not answer this launch (the log file says "
+                "why): close it, or end its process, and start Flasky again."
+            )
+            return EXIT_FAILURE
         problem = backend_problem()
         if problem:
             return no_window(problem)
