@@ -32,12 +32,6 @@ SHOW, SHOWN, REFUSED = b"show", b"shown", b"refused"
 LONGEST_MESSAGE = 64
 
 
-def session_runtime_dir() -> Path | None:
-    """The login session's own folder, ``$XDG_RUNTIME_DIR``, if there is one."""
-    value = os.environ.get("XDG_RUNTIME_DIR")
-    return Path(value) if value else None
-
-
 def instance_address(data_dir: Path, runtime_dir: Path | None) -> str:
     """Where the launches that use ``data_dir`` meet: a named pipe on Windows; elsewhere a
     socket in ``runtime_dir``/flasky if ``runtime_dir`` is private to this user, else in

@@ -15,7 +15,8 @@ from webapp.config import Config, load_config
 from .access import ACCESS_COOKIE, AccessGuard, entry_url, new_token
 from .events import SERVING, Events
 from .gui import backend_problem, display_problem
-from .instance import SingleInstance, instance_address, session_runtime_dir
+from .instance import SingleInstance, instance_address
+from .keeper import SessionKeeper
 from .logs import setup_logging
 from .paths import UserPaths, is_writable, user_paths
 from .secret import load_or_create_secret_key
@@ -68,7 +69,10 @@ class AppSetup:
 
         The app is built here, not earlier, so a launch that finds Flasky already running
         never builds it."""
-        with start_server(AccessGuard(create_app(self.config), self.token), port) as server:
+        app = AccessGuard(create_app(self.config), self.token)
+        if self.saving:
+            app = SessionKeeper(app, self.paths.kept_session, self.config.SESSION_COOKIE_NAME)
+        with start_server(app, port) as server:
             server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
             url = entry_url(server.url, self.token)
             self.events.emit(SERVING, url=server.url, entry_url=url)
@@ -150,7 +154,7 @@ def report(setup: AppSetup, message: str) -> None:
 
 
 def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
-    address = instance_address(setup.paths.data, session_runtime_dir())
+    address = instance_address(setup.paths.data, setup.paths.runtime)
     with SingleInstance(address, setup.config.SECRET_KEY) as instance:
         if not instance.acquired:
             if instance.ask_running_instance_to_show():

@@ -1,5 +1,6 @@
 """Where the app keeps its files: per-user directories, and its own bundled resources."""
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +18,16 @@ class UserPaths:
     config: Path
     log: Path
     cache: Path
+    runtime: Path | None = None  # the login session's own folder ($XDG_RUNTIME_DIR), if any
 
     @property
     def secret_key(self) -> Path:
         return self.data / "secret_key"
+
+    @property
+    def kept_session(self) -> Path:
+        """The latest session cookie the app handed out (desktop/keeper.py)."""
+        return self.data / "session_cookie"
 
     @property
     def web_storage(self) -> Path:
@@ -47,6 +54,8 @@ def user_paths() -> UserPaths:
         config=Path(dirs.user_config_dir),
         log=Path(dirs.user_log_dir),
         cache=Path(dirs.user_cache_dir),
+        # Not platformdirs' user_runtime_dir: without $XDG_RUNTIME_DIR it warns or raises.
+        runtime=Path(os.environ["XDG_RUNTIME_DIR"]) if os.environ.get("XDG_RUNTIME_DIR") else None,
     )
 
 

@@ -19,11 +19,15 @@ log = logging.getLogger(__name__)
 
 TITLE = "Flasky"
 
-# What a page shows, for the page-loaded event: its flashed messages, each Flask-Moment time as
-# the UTC value it came with and the text the web engine rendered from it (in the user's zone
-# and language), and how the page was reached (a form answered with a redirect has one redirect).
+# What a page shows, for the page-loaded event: its flashed messages, its numbered lists (the
+# names given so far), each Flask-Moment time as the UTC value it came with and the text the
+# web engine rendered from it (in the user's zone and language), and how the page was reached
+# (a form answered with a redirect has one redirect).
 PAGE_STATE = """JSON.stringify({
     alerts: [...document.querySelectorAll("[role=alert]")].map(alert => alert.innerText.trim()),
+    lists: [...document.querySelectorAll("main ol")].map(
+        list => [...list.children].map(item => item.innerText.trim())
+    ),
     times: [...document.querySelectorAll("[data-timestamp]")].map(
         time => ({utc: time.dataset.timestamp, shown: time.innerText})
     ),

@@ -1,1 +1,1 @@
-"""Freezing the app into one executable: hooks, allow-list, build and measurements."""
+"""Freezing the app into one executable: build.spec's helpers, the allow-list, and the one file."""

@@ -1,0 +1,117 @@
+"""What the user saw saved stays saved: the session cookie, kept on disk by the desktop layer.
+
+The session is Flask's signed cookie, and it lives in the web engine, which writes its cookie
+store to disk on a timer (about every 30 s): a crash, a kill or a power cut before then loses
+the name the user was just greeted with. So this WSGI middleware, around the access guard,
+copies every new session cookie the app hands out into a file (written atomically and flushed
+to disk) before the response leaves; and at a launch's entry (the request that trades the
+token for the access cookie), it hands the kept cookie back when the engine has lost it.
+
+The web app knows nothing of this, and the cookie stays what Flask made: signed with the app's
+key, checked by Flask on every request, so a tampered or foreign cookie is still rejected.
+"""
+
+import logging
+import threading
+from http.cookies import CookieError, Morsel, SimpleCookie
+from pathlib import Path
+
+from .access import ACCESS_COOKIE
+from .files import write_atomically
+
+log = logging.getLogger(__name__)
+
+
+def signed_data(value: str) -> str:
+    """The data of a signed cookie value: all but its timestamp and signature. (Flask renews
+    the cookie's timestamp on every request; only a change of data needs keeping.)"""
+    return value.rsplit(".", 2)[0]
+
+
+class SessionKeeper:
+    """WSGI middleware that keeps the app's latest session cookie in ``path``."""
+
+    def __init__(self, app, path: Path, cookie_name: str):
+        self.app = app
+        self.path = path
+        self.cookie_name = cookie_name
+        self._lock = threading.Lock()
+        self._kept = self._read()
+
+    def __call__(self, environ, start_response):
+        def keeping_start_response(status, headers, exc_info=None):
+            cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+            handed_out = [value for value in cookies if value.startswith(f"{self.cookie_name}=")]
+            if handed_out:
+                self._keep(handed_out[-1])
+            elif any(value.startswith(f"{ACCESS_COOKIE}=") for value in cookies):
+                headers = [*headers, *self._restore(environ)]
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, keeping_start_response)
+
+    def _keep(self, set_cookie: str) -> None:
+        """Keep ``set_cookie`` on disk when it is made to last and its data changed; forget the
+        kept one when the app removes the session. (A cookie without an expiry is meant to end
+        with the browser, as the one made for a first visit's CSRF token: it is not kept.)"""
+        morsel = self._morsel(set_cookie)
+        if morsel is None:
+            return
+        removed = not morsel.value or morsel["max-age"] == "0"
+        lasting = bool(morsel["expires"] or morsel["max-age"])
+        with self._lock:
+            kept = self._morsel(self._kept) if self._kept else None
+            if removed:
+                self._kept = None
+                self._forget()
+            elif lasting and (kept is None or signed_data(kept.value) != signed_data(morsel.value)):
+                self._kept = set_cookie
+                self._save(set_cookie)
+
+    def _restore(self, environ) -> list[tuple[str, str]]:
+        """The kept cookie, to set at the entry, if the request does not carry it already."""
+        with self._lock:
+            kept = self._kept
+        if kept is None:
+            return []
+        held = self._morsel(environ.get("HTTP_COOKIE", ""))
+        if held is not None and signed_data(held.value) == signed_data(self._morsel(kept).value):
+            return []
+        log.info("Gave the window back the session it had lost.")
+        return [("Set-Cookie", kept)]
+
+    def _save(self, set_cookie: str) -> None:
+        try:
+            write_atomically(self.path, set_cookie.encode("utf-8"), mode=0o600)
+        except OSError as error:
+            log.warning("Cannot keep the session in %s (%s).", self.path, error)
+            self._kept = None
+            self._forget()
+
+    def _forget(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("Cannot remove the kept session %s (%s).", self.path, error)
+
+    def _read(self) -> str | None:
+        try:
+            kept = self.path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            log.warning("Ignoring the unreadable kept session %s (%s).", self.path, error)
+            return None
+        if self._morsel(kept) is None:
+            log.warning("Ignoring the kept session %s: it is not a session cookie.", self.path)
+            return None
+        return kept
+
+    def _morsel(self, cookies: str) -> Morsel | None:
+        """The session cookie in a Set-Cookie or Cookie header's value, if it has one."""
+        parsed = SimpleCookie()
+        try:
+            parsed.load(cookies)
+        except CookieError:
+            return None
+        return parsed.get(self.cookie_name)
