@@ -19,7 +19,7 @@ import pytest
 from Xlib import X
 
 from desktop import __version__
-from desktop.events import SERVING
+from desktop.events import PAGE_LOADED, SERVING
 from freeze.bundle import unexpected_files, unexpected_packages
 from freeze.section import build_id, find_section
 from harness.process import ROOT, run_main, user_environment
@@ -137,6 +137,15 @@ def test_frozen_window_shows_the_app_and_closing_it_ends_everything(
     assert port_is_free(port)
     assert psutil.wait_procs(helpers, timeout=5)[1] == []
     assert list((home / "tmp").iterdir()) == []  # the one file's own program is gone too
+
+
+def test_frozen_greeting_survives_a_kill_right_after_it(frozen, open_window, screen, env):
+    first = open_window(env, command=frozen)
+    screen.type_into(screen.find_window("Flasky"), "Alice")
+    first.wait_for_event(PAGE_LOADED, title="Hello, Alice! · Flasky")
+    first.kill()
+    second = open_window(env, title="Hello, Alice! · Flasky", command=frozen)
+    assert close_and_wait(screen, second) == 0
 
 
 def test_first_launch_unpacks_the_folder_build_once_and_later_launches_run_it_in_place(
