@@ -127,11 +127,15 @@ def test_missing_page_shows_the_custom_404_with_a_way_back(page):
     assert page.url == page.evaluate("location.origin") + "/"
 
 
-def test_an_expired_form_gets_the_friendly_400_page(page):
+def test_a_refused_form_comes_back_with_what_was_typed_and_sends_again(page):
     page.goto("/")
     page.locator("input[name=csrf_token]").evaluate("token => token.remove()")
     page.get_by_label("What is your name?").fill("Alice")
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Submit").click()
     assert navigation.value.status == 400
-    expect(heading(page)).to_have_text("The form has expired")
+    expect(page.get_by_role("alert")).to_contain_text("The form has expired, so it was not sent")
+    expect(page.get_by_label("What is your name?")).to_have_value("Alice")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Submit").click()
+    expect(heading(page)).to_have_text("Hello, Alice!")
