@@ -5,11 +5,11 @@ this user can reach: on Linux and macOS a Unix socket in a folder of mode 0700 t
 the user, and on Linux each end also checks the other's user id (SO_PEERCRED); on Windows a
 named pipe. The launch that asks proves it knows the secret key (an HMAC of a fresh challenge),
 and each exchange is bounded by ANSWER_TIMEOUT, so nothing that holds the socket but does not
-answer can make a launch hang.
+answer can make a launch hang. (Windows, not tested here: connecting to a busy pipe may wait
+longer, and the pipe has neither the private folder nor the user id check.)
 """
 
 import contextlib
-import errno
 import hashlib
 import hmac
 import logging
@@ -21,15 +21,19 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
+
+if sys.platform != "win32":
+    import fcntl
 
 log = logging.getLogger(__name__)
 
 ANSWER_TIMEOUT = 2.0  # seconds for a whole exchange: connect, challenge, signature, answer
-SHOW, SHOWN, REFUSED = b"show", b"shown", b"refused"
-LONGEST_MESSAGE = 64
+SHOW = b"show"  # what the signature signs, with the challenge
+CHALLENGE_SIZE = SIGNATURE_SIZE = 32
+SHOWN, REFUSED = b"+", b"-"
 
 
 def instance_address(data_dir: Path, runtime_dir: Path | None) -> str:
@@ -74,6 +78,7 @@ class SingleInstance:
         self.acquired = False
         self._authkey = hmac.new(secret_key.encode(), b"single-instance", "sha256").digest()
         self._listener: socket.socket | Listener | None = None
+        self._inode: int | None = None  # of the socket file this launch bound
         self._on_show: Callable[[], None] | None = None
 
     def __enter__(self) -> "SingleInstance":
@@ -96,18 +101,19 @@ class SingleInstance:
             return True
         if self._listener is None:
             return False
+        if isinstance(self._listener, socket.socket):
+            self._inode = Path(self.address).stat().st_ino
         threading.Thread(target=self._serve, name="flasky-instance", daemon=True).start()
         return True
 
     def ask_running_instance_to_show(self) -> bool:
         """Ask the launch holding the address to show its window; False, logged, if it does
         not say it did within ANSWER_TIMEOUT seconds."""
-        deadline = time.monotonic() + ANSWER_TIMEOUT
         try:
-            with _connect(self.address, ANSWER_TIMEOUT) as connection:
-                challenge = _receive(connection, deadline)
-                connection.send_bytes(self._sign(challenge))
-                answer = _receive(connection, deadline)
+            with _connect(self.address) as channel:
+                challenge = channel.receive(CHALLENGE_SIZE)
+                channel.send(self._sign(challenge))
+                answer = channel.receive(len(SHOWN))
         except (OSError, EOFError) as error:
             log.warning("The launch holding %s did not answer: %r", self.address, error)
             return False
@@ -124,8 +130,11 @@ class SingleInstance:
     def release(self) -> None:
         listener, self._listener = self._listener, None
         if isinstance(listener, socket.socket):
-            # Unlinked first, so that a launch starting now binds a file of its own.
-            Path(self.address).unlink(missing_ok=True)
+            # Unlinked first, so that a launch starting now binds a file of its own; and only
+            # if it is still ours, not the socket of a launch that took over a stale file.
+            with _address_lock(self.address), contextlib.suppress(OSError):
+                if Path(self.address).stat().st_ino == self._inode:
+                    Path(self.address).unlink()
             with contextlib.suppress(OSError):
                 listener.shutdown(socket.SHUT_RDWR)  # wakes the thread in accept() (Linux)
         if listener is not None:
@@ -134,29 +143,90 @@ class SingleInstance:
     def _serve(self) -> None:
         while (listener := self._listener) is not None:
             try:
-                with _accept(listener) as connection:
-                    self._answer(connection)
-            except (EOFError, ConnectionError):
-                log.info("A launch looked for this one and hung up.")
+                channel = _accept(listener)
             except OSError as error:
                 if self._listener is not None:  # else released: accept() was cut short
                     log.warning("Ignored a connection to the single-instance socket: %r", error)
+                continue
+            # A thread each, so that one that never answers cannot keep the next one waiting.
+            threading.Thread(target=self._answer, args=(channel,), daemon=True).start()
 
-    def _answer(self, connection: Connection) -> None:
-        challenge = secrets.token_bytes(32)
-        connection.send_bytes(challenge)
-        signature = _receive(connection, time.monotonic() + ANSWER_TIMEOUT)
+    def _answer(self, channel: "_Channel") -> None:
+        with channel:
+            try:
+                self._answer_on(channel)
+            except (EOFError, OSError) as error:
+                log.info("A launch looked for this one and did not finish: %r", error)
+            except Exception:  # showing the window failed: the next launch is answered still
+                log.exception("Could not show the window for another launch.")
+
+    def _answer_on(self, channel: "_Channel") -> None:
+        challenge = secrets.token_bytes(CHALLENGE_SIZE)
+        channel.send(challenge)
+        signature = channel.receive(SIGNATURE_SIZE)
         if not hmac.compare_digest(signature, self._sign(challenge)):
-            connection.send_bytes(REFUSED)
+            channel.send(REFUSED)
             log.warning("Refused a launch that does not know the secret key.")
             return
         if self._on_show is not None:
             self._on_show()
-        connection.send_bytes(SHOWN)
+        channel.send(SHOWN)
         log.info("Another launch asked to show the window.")
 
     def _sign(self, challenge: bytes) -> bytes:
         return hmac.new(self._authkey, SHOW + challenge, "sha256").digest()
+
+
+class _Channel:
+    """Fixed-size messages over a connected Unix socket (or, on Windows, a pipe), every wait
+    bounded by one deadline: ANSWER_TIMEOUT seconds from the connection."""
+
+    def __init__(self, connection: socket.socket | Connection):
+        self._connection = connection
+        self._deadline = time.monotonic() + ANSWER_TIMEOUT
+
+    def __enter__(self) -> "_Channel":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._connection.close()
+
+    def _time_left(self) -> float:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no answer within {ANSWER_TIMEOUT} s")
+        return left
+
+    def send(self, message: bytes) -> None:
+        if isinstance(self._connection, Connection):
+            self._connection.send_bytes(message)
+            return
+        self._connection.settimeout(self._time_left())
+        self._connection.sendall(message)
+
+    def receive(self, size: int) -> bytes:
+        """The next ``size`` bytes; EOFError if the other end hangs up first."""
+        if isinstance(self._connection, Connection):
+            if not self._connection.poll(self._time_left()):
+                raise TimeoutError(f"no answer within {ANSWER_TIMEOUT} s")
+            return self._connection.recv_bytes(size)
+        received = b""
+        while len(received) < size:
+            self._connection.settimeout(self._time_left())
+            chunk = self._connection.recv(size - len(received))
+            if not chunk:
+                raise EOFError("the other end hung up")
+            received += chunk
+        return received
+
+
+@contextlib.contextmanager
+def _address_lock(address: str) -> Iterator[None]:
+    """Hold the lock that launches take to look at, replace or remove the socket file, so that
+    two launches finding a stale one cannot both take its place."""
+    with Path(f"{address}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _listen(address: str) -> socket.socket | Listener | None:
@@ -171,20 +241,19 @@ def _listen(address: str) -> socket.socket | Listener | None:
     problem = folder_problem(path.parent)
     if problem:
         raise PermissionError(problem)
-    if path.exists():
-        if _is_listening(address):
-            return None
-        log.info("Removing the socket of a launch that ended: %s", address)
-        path.unlink(missing_ok=True)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        listener.bind(address)
-        listener.listen()
-    except OSError as error:
-        listener.close()
-        if error.errno == errno.EADDRINUSE:  # another launch bound it in the meantime
-            return None
-        raise
+    with _address_lock(address):
+        if path.exists():
+            if _is_listening(address):
+                return None
+            log.info("Removing the socket of a launch that ended: %s", address)
+            path.unlink(missing_ok=True)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            listener.bind(address)
+            listener.listen()
+        except OSError:
+            listener.close()
+            raise
     return listener
 
 
@@ -202,38 +271,37 @@ def _is_listening(address: str) -> bool:
     return True
 
 
-def _connect(address: str, timeout: float) -> Connection:
+def _connect(address: str) -> _Channel:
     if sys.platform == "win32":
-        return Client(address)
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
-        sock.settimeout(timeout)
+        return _Channel(Client(address))
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(ANSWER_TIMEOUT)
         sock.connect(address)
-        sock.setblocking(True)  # from here on, _receive bounds the waits
-        return _checked_connection(sock)
+        _check_peer(sock)
+    except BaseException:
+        sock.close()
+        raise
+    return _Channel(sock)
 
 
-def _accept(listener: socket.socket | Listener) -> Connection:
+def _accept(listener: socket.socket | Listener) -> _Channel:
     if isinstance(listener, Listener):
-        return listener.accept()
+        return _Channel(listener.accept())
     sock, _ = listener.accept()
-    with sock:
-        return _checked_connection(sock)
+    try:
+        _check_peer(sock)
+    except BaseException:
+        sock.close()
+        raise
+    return _Channel(sock)
 
 
-def _checked_connection(sock: socket.socket) -> Connection:
-    """multiprocessing's messages over ``sock``, once its other end is known to be this user.
-    Where the system does not tell (SO_PEERCRED is Linux's), the private folder alone keeps
-    other users out."""
+def _check_peer(sock: socket.socket) -> None:
+    """Refuse the other end of ``sock`` unless it is this user. Where the system does not tell
+    (SO_PEERCRED is Linux's), the private folder alone keeps other users out."""
     if hasattr(socket, "SO_PEERCRED"):
-        credentials = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        _, uid, _ = struct.unpack("3i", credentials)
+        credentials = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("iII"))
+        _, uid, _ = struct.unpack("iII", credentials)
         if uid != os.getuid():
             raise PermissionError(f"the other end belongs to user id {uid}")
-    return Connection(sock.detach())
-
-
-def _receive(connection: Connection, deadline: float) -> bytes:
-    """The next message, or TimeoutError once ``deadline`` (``time.monotonic()``) has passed."""
-    if not connection.poll(max(0.0, deadline - time.monotonic())):
-        raise TimeoutError(f"no answer within {ANSWER_TIMEOUT} s")
-    return connection.recv_bytes(LONGEST_MESSAGE)

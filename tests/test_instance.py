@@ -1,6 +1,7 @@
 import hashlib
 import os
 import shutil
+import socket
 import stat
 import subprocess
 import sys
@@ -196,9 +197,8 @@ def test_another_user_cannot_reach_the_socket(open_folder):
 
 NOBODY_ASKS_WITHOUT_CHECKING_ITS_PEER = """
 import sys
-from multiprocessing.connection import Connection
 from desktop import instance
-instance._checked_connection = lambda sock: Connection(sock.detach())
+instance._check_peer = lambda sock: None
 print(instance.SingleInstance(sys.argv[1], "key").ask_running_instance_to_show())
 """
 
@@ -219,10 +219,9 @@ def test_the_running_launch_ignores_another_user_even_with_the_key(open_folder):
 
 NOBODY_RUNS_AN_INSTANCE_WITHOUT_CHECKING_ITS_PEERS = """
 import sys, time
-from multiprocessing.connection import Connection
 from pathlib import Path
 from desktop import instance
-instance._checked_connection = lambda sock: Connection(sock.detach())
+instance._check_peer = lambda sock: None
 held = instance.SingleInstance(instance.instance_address(Path(sys.argv[1]), None), "key")
 assert held.acquire()
 held.listen(lambda: print("shown", flush=True))
@@ -320,3 +319,40 @@ def without_hanging(function):
     thread.join(HANG_GUARD)
     assert not thread.is_alive(), f"still waiting after {HANG_GUARD} s"
     return results[0]
+
+
+def test_a_launch_that_connects_and_says_nothing_does_not_keep_the_next_one_waiting(address, shown):
+    with socket.socket(socket.AF_UNIX) as silent:
+        silent.connect(address)
+        assert len(silent.recv(64)) == 32  # the challenge, never answered
+        silent.sendall(b"half a signature")  # and a message cut short
+        assert without_hanging(SingleInstance(address, "key").ask_running_instance_to_show)
+    assert shown.wait(5)
+
+
+def test_a_launch_that_ends_removes_only_its_own_socket(address):
+    first = SingleInstance(address, "key")
+    assert first.acquire()
+    Path(address).unlink()  # as a launch that found it stale would, before binding its own
+    with SingleInstance(address, "key") as second:
+        assert second.acquired
+        first.release()
+        assert Path(address).exists()
+        assert SingleInstance(address, "key").ask_running_instance_to_show()
+
+
+def test_a_failure_to_show_the_window_is_logged_and_the_instance_answers_still(address, caplog):
+    asked = []
+
+    def show_fails() -> None:
+        asked.append(True)
+        raise RuntimeError("the window is closing")
+
+    with SingleInstance(address, "key") as first:
+        first.listen(show_fails)
+        assert not SingleInstance(address, "key").ask_running_instance_to_show()
+        first.listen(lambda: asked.append(True))
+        assert SingleInstance(address, "key").ask_running_instance_to_show()
+    assert asked == [True, True]
+    assert "Could not show the window for another launch" in caplog.text
+    assert "the window is closing" in caplog.text
