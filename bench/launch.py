@@ -18,7 +18,7 @@ from pathlib import Path
 import psutil
 
 from desktop.events import PAGE_LOADED
-from harness.process import ROOT, AppProcess, user_environment
+from harness.process import ROOT, AppFailed, AppProcess, user_environment
 from harness.x11 import Screen
 
 SCENARIOS = ROOT / "bench" / "scenarios"
@@ -88,7 +88,7 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
                 screen.ask_to_close(window)
                 status = app.wait(30)
                 closed = time.perf_counter() - closing
-            except AssertionError as error:
+            except AppFailed as error:
                 raise LaunchFailed(str(error).splitlines()[0]) from None
     if status != 0:
         raise LaunchFailed(f"{Path(command[-1]).name} exited with {status} after closing")

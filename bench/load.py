@@ -17,20 +17,22 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from http.client import HTTPException
 from pathlib import Path
 
 import psutil
 
 from desktop.client import AccessRefused, AppClient, Response
-from harness.process import AppProcess, user_environment
+from harness.process import AppFailed, AppProcess, user_environment
 
-# Each path the load asks for, with the content type the app answers it with.
+# Each path the load asks for, with what the app answers it with: its content type, and text
+# that only that answer has.
 PATHS = {
-    "/": "text/html",
-    "/static/flasky.css": "text/css",
-    "/request": "text/html",
-    "/user/Dave": "text/html",
-    "/bootstrap/static/css/bootstrap.min.css": "text/css",
+    "/": ("text/html", "<h1>Hello, Stranger!</h1>"),
+    "/static/flasky.css": ("text/css", ".concept pre {"),
+    "/request": ("text/html", "<h1>The request</h1>"),
+    "/user/Dave": ("text/html", "<h1>Hello, Dave!</h1>"),
+    "/bootstrap/static/css/bootstrap.min.css": ("text/css", "Bootstrap"),
 }
 
 
@@ -72,8 +74,11 @@ class LoadResult:
         }
 
 
-def answer_of(response: Response) -> str:
+def answer_of(response: Response, marker: str) -> str:
+    """The answer in a few words: its status and content type, and whether it has ``marker``."""
     content_type = response.headers.get("Content-Type", "").split(";")[0]
+    if marker.encode() not in response.body:
+        return f"{response.status} {content_type} without {marker!r}"
     return f"{response.status} {content_type}"
 
 
@@ -82,15 +87,16 @@ def run_load(
     server: psutil.Process | None,
     requests: int,
     concurrency: int,
-    paths: dict[str, str] = PATHS,
+    paths: dict[str, tuple[str, str]] | None = None,
 ) -> LoadResult:
     """Send ``requests`` GETs for ``paths`` from ``concurrency`` threads, each with a client
     of its own from ``new_client``; sample the ``server`` process's RSS 10 times. A request
-    is an error unless it is answered 200 with the content type its path has."""
+    is an error unless it is answered 200 with the content type and text its path has
+    (``paths``, by default PATHS)."""
     result = LoadResult(requests, concurrency)
     lock = threading.Lock()
     sent = iter(range(requests))
-    ordered = list(paths.items())
+    ordered = list((paths or PATHS).items())
 
     def worker(client: AppClient) -> None:
         while True:
@@ -100,11 +106,11 @@ def run_load(
                     result.rss_mib.append(rss_mib(server))
             if number is None:
                 break
-            path, content_type = ordered[number % len(ordered)]
+            path, (content_type, marker) = ordered[number % len(ordered)]
             started = time.perf_counter()
             try:
-                answer = answer_of(client.get(path))
-            except OSError as error:
+                answer = answer_of(client.get(path), marker)
+            except (OSError, HTTPException) as error:
                 answer = type(error).__name__
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
@@ -148,13 +154,15 @@ def main() -> int:
                 options.requests,
                 options.concurrency,
             )
-        except AccessRefused as refused:
-            print(f"bench.load: not let in: {refused}.", file=sys.stderr)
-            return 1
-        finally:
             if app:
                 app.send()
                 status = app.wait(30)
+        except (AccessRefused, AppFailed) as failed:
+            print(f"bench.load: {str(failed).splitlines()[0]}.", file=sys.stderr)
+            return 1
+        finally:
+            if app:
+                app.kill()
     print(json.dumps(result.summary() | ({"server_exit_status": status} if app else {}), indent=2))
     problem = result.problem() or (f"the server exited with {status}" if app and status else None)
     if problem:

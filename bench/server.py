@@ -9,11 +9,12 @@ from pathlib import Path
 
 import psutil
 
+from bench.load import PATHS as ANSWERS
 from bench.load import run_load
 from desktop.client import AppClient
 from harness.process import ROOT, AppProcess, user_environment
 
-PATHS = {"page": ("/", "text/html"), "static": ("/static/flasky.css", "text/css")}
+PATHS = {"page": "/", "static": "/static/flasky.css"}
 CONCURRENCY = (1, 8, 16)
 
 
@@ -48,10 +49,12 @@ def measure(name: str, new_client: Callable[[], AppClient], pid: int, requests: 
     """Throughput of each path at each concurrency; ServerFailed if any request failed."""
     server = psutil.Process(pid)
     figures = {}
-    run_load(new_client, server, 200, 4)  # warm up
-    for kind, (path, content_type) in PATHS.items():
+    warm_up = run_load(new_client, server, 200, 4)
+    if problem := warm_up.problem():
+        raise ServerFailed(f"{name}, warming up: {problem}")
+    for kind, path in PATHS.items():
         for concurrency in CONCURRENCY:
-            result = run_load(new_client, server, requests, concurrency, {path: content_type})
+            result = run_load(new_client, server, requests, concurrency, {path: ANSWERS[path]})
             if problem := result.problem():
                 raise ServerFailed(f"{name}, {kind}@{concurrency}: {problem}")
             figures[f"{kind}@{concurrency}"] = {
@@ -68,7 +71,8 @@ def benchmark_servers(home: Path, requests: int) -> dict:
         entry_url = flasky.entry_url
         ours = measure("this app", lambda: AppClient.enter(entry_url), flasky.pid, requests)
         flasky.send()
-        flasky.wait(30)
+        if status := flasky.wait(30):
+            raise ServerFailed(f"this app exited with {status} after the run")
     port = free_port()
     development = start_flask_run(port)
     try:

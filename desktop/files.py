@@ -25,7 +25,10 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 
 def flush_folder(folder: Path) -> None:
-    """Put on disk the names of ``folder`` (a rename or a removal in it)."""
+    """Put on disk the names of ``folder`` (a rename or a removal in it). Windows cannot open a
+    folder for this; there, NTFS puts a rename on disk with its metadata journal."""
+    if os.name == "nt":
+        return
     descriptor = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(descriptor)

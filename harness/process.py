@@ -17,6 +17,11 @@ from desktop.client import AppClient
 from desktop.events import SERVING, parse_event
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class AppFailed(AssertionError):
+    """The app did not do what was waited for: it exited, or it took too long."""
+
 ENVIRONMENT_TO_DROP = {
     "DISPLAY",
     "WAYLAND_DISPLAY",
@@ -28,8 +33,10 @@ SOURCE_COMMAND = (sys.executable, str(ROOT / "main.py"))
 
 
 def user_environment(home: Path, display: str | None = None, **extra: str) -> dict[str, str]:
-    """The environment of a user whose files all live under ``home``."""
+    """The environment of a user whose files all live under ``home`` (its login session's
+    runtime folder made, private, as the system makes it)."""
     env = {key: value for key, value in os.environ.items() if key not in ENVIRONMENT_TO_DROP}
+    (home / "runtime").mkdir(mode=0o700, parents=True, exist_ok=True)
     env.update(
         HOME=str(home),
         XDG_DATA_HOME=str(home / "data"),
@@ -85,6 +92,7 @@ class AppProcess:
             stderr=subprocess.PIPE,
             text=True,
             cwd=ROOT,
+            start_new_session=True,  # a process group of its own, killed as one
         )
         self._readers = [
             threading.Thread(target=self._read, args=(stream,), daemon=True)
@@ -97,8 +105,7 @@ class AppProcess:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.process.poll() is None:
-            self.kill()
+        self.kill()
 
     @property
     def pid(self) -> int:
@@ -134,12 +141,12 @@ class AppProcess:
                 if self.process.poll() is not None and not any(
                     reader.is_alive() for reader in self._readers
                 ):
-                    raise AssertionError(
+                    raise AppFailed(
                         f"the app exited before a {kind} event {fields}:\n"
                         f"{''.join(self._text)}\n{self.log()}"
                     )
                 if time.monotonic() >= deadline:
-                    raise AssertionError(
+                    raise AppFailed(
                         f"no {kind} event {fields} within {timeout}s:\n{self.log()}"
                     )
                 self._changed.wait(0.1)
@@ -173,10 +180,10 @@ class AppProcess:
         """Wait until the log of this launch has ``text``."""
         deadline = time.monotonic() + timeout
         while text not in self.log():
-            if self.process.poll() is not None:
-                raise AssertionError(f"the app exited early:\n{self.output()}\n{self.log()}")
+            if self.process.poll() is not None and text not in self.log():
+                raise AppFailed(f"the app exited early:\n{self.output()}\n{self.log()}")
             if time.monotonic() >= deadline:
-                raise AssertionError(f"no {text!r} in the log within {timeout}s:\n{self.log()}")
+                raise AppFailed(f"no {text!r} in the log within {timeout}s:\n{self.log()}")
             time.sleep(0.05)
 
     def descendants(self) -> list[psutil.Process]:
@@ -186,12 +193,12 @@ class AppProcess:
         self.process.send_signal(signal_number)
 
     def wait(self, timeout: float = 20) -> int:
-        """Its exit status; killed, and an AssertionError, if it runs on past ``timeout``."""
+        """Its exit status; killed, and AppFailed, if it runs on past ``timeout``."""
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"the app did not exit within {timeout}s:\n{self.log()}") from None
+            raise AppFailed(f"the app did not exit within {timeout}s:\n{self.log()}") from None
 
     def output(self) -> str:
         """Everything but events that it printed, once it has exited."""
@@ -202,14 +209,8 @@ class AppProcess:
             return "".join(self._text)
 
     def kill(self) -> None:
-        """Kill it and every process it started, if it is still running."""
-        if self.process.poll() is not None:
-            return
-        try:
-            processes = [*self.descendants(), psutil.Process(self.process.pid)]
-        except psutil.NoSuchProcess:
-            return
-        for process in processes:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                process.kill()
+        """Kill its whole process group at once with SIGKILL, as a crash or a power cut would:
+        the app and every process it started, even those that outlived it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)

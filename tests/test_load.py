@@ -38,21 +38,21 @@ def test_load_without_the_token_fails_in_one_line(start_app, env):
     app = start_app("--serve", env=env)
     result = load("--requests", "100", "--entry-url", app.entry_url.split("?")[0])
     assert result.returncode == 1
-    assert (
-        result.stderr
-        == "bench.load: not let in: the entry URL answered 403 without an access cookie.\n"
-    )
+    assert result.stderr == "bench.load: the entry URL answered 403 without an access cookie.\n"
 
 
 @pytest.mark.parametrize(
     ("let_in", "paths", "answer"),
     [
-        (False, {"/": "text/html"}, "403 text/html"),
-        (True, {"/no/such/page": "text/html"}, "404 text/html"),
+        (False, {"/": ("text/html", "Hello")}, "403 text/html without 'Hello'"),
+        (True, {"/no/such/page": ("text/html", "Flasky")}, "404 text/html"),
+        (True, {"/user/Dave": ("text/html", "Hello, Eve!")}, "200 text/html without 'Hello, Eve!'"),
     ],
-    ids=["refused", "missing-page"],
+    ids=["refused", "missing-page", "another-page"],
 )
-def test_refused_or_missing_pages_are_errors_not_throughput(start_app, env, let_in, paths, answer):
+def test_refused_missing_or_wrong_pages_are_errors_not_throughput(
+    start_app, env, let_in, paths, answer
+):
     app = start_app("--serve", env=env)
     entry_url = app.entry_url
 
@@ -63,3 +63,22 @@ def test_refused_or_missing_pages_are_errors_not_throughput(start_app, env, let_
     assert result.errors == 200
     assert result.answers == {answer: 200}
     assert f"200 of 200 requests failed (answers: 200 × {answer})" == result.problem()
+
+
+MISSING_PAGES_ONLY = """
+import sys
+from bench import load
+load.PATHS = {"/no/such/page": ("text/html", "Page not found")}
+sys.argv[1:] = ["--requests", "100", "--concurrency", "4"]
+sys.exit(load.main())
+"""
+
+
+def test_load_that_measured_errors_exits_1_with_the_reason():
+    result = subprocess.run(
+        [sys.executable, "-c", MISSING_PAGES_ONLY], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "bench.load: 100 of 100 requests failed (answers: 100 × 404 text/html).\n"
+    )
