@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 ACCESS_COOKIE = "flasky_access"
 TOKEN_PARAMETER = "token"
+# Set in the WSGI environ of the request that traded the token, for middleware around the guard.
+ENTRY = "flasky.entry"
 
 
 def new_token() -> str:
@@ -73,6 +75,7 @@ class AccessGuard:
 
     def _trade_token_for_cookie(self, environ, query, start_response):
         """Set the access cookie and redirect to the same address without the token."""
+        environ[ENTRY] = True
         rest = urlencode([(name, value) for name, value in query if name != TOKEN_PARAMETER])
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         location = quote(path.encode("latin-1"), safe="/:@!$&'()*+,;=-._~") or "/"

@@ -13,13 +13,18 @@ key, checked by Flask on every request, so a tampered or foreign cookie is still
 
 import logging
 import threading
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from http.cookies import CookieError, Morsel, SimpleCookie
 from pathlib import Path
 
-from .access import ACCESS_COOKIE
+from .access import ENTRY
 from .files import write_atomically
 
 log = logging.getLogger(__name__)
+
+
+RENEW_AFTER = timedelta(days=1)  # a kept cookie this much older than a new one is renewed
 
 
 def signed_data(value: str) -> str:
@@ -44,7 +49,7 @@ class SessionKeeper:
             handed_out = [value for value in cookies if value.startswith(f"{self.cookie_name}=")]
             if handed_out:
                 self._keep(handed_out[-1])
-            elif any(value.startswith(f"{ACCESS_COOKIE}=") for value in cookies):
+            elif environ.get(ENTRY):
                 headers = [*headers, *self._restore(environ)]
             return start_response(status, headers, exc_info)
 
@@ -64,9 +69,21 @@ class SessionKeeper:
             if removed:
                 self._kept = None
                 self._forget()
-            elif lasting and (kept is None or signed_data(kept.value) != signed_data(morsel.value)):
+            elif lasting and (kept is None or self._newer(morsel, kept)):
                 self._kept = set_cookie
                 self._save(set_cookie)
+
+    @staticmethod
+    def _newer(handed_out: Morsel, kept: Morsel) -> bool:
+        """Whether ``handed_out`` has other data than ``kept``, or expires a day or more later
+        (so that the kept cookie of a user who never changes name does not expire)."""
+        if signed_data(handed_out.value) != signed_data(kept.value):
+            return True
+        try:
+            later = expiry(handed_out) - expiry(kept)
+        except (TypeError, ValueError):
+            return True
+        return later >= RENEW_AFTER
 
     def _restore(self, environ) -> list[tuple[str, str]]:
         """The kept cookie, to set at the entry, if the request does not carry it already."""
@@ -115,3 +132,8 @@ class SessionKeeper:
         except CookieError:
             return None
         return parsed.get(self.cookie_name)
+
+
+def expiry(morsel: Morsel) -> datetime:
+    """When the cookie expires, from its Expires attribute."""
+    return parsedate_to_datetime(morsel["expires"])

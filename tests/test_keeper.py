@@ -3,6 +3,9 @@ disk before the answer leaves, and the next launch's entry hands it back to a wi
 lost it."""
 
 import stat
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from flask import session
@@ -68,7 +71,9 @@ def test_a_window_that_kept_its_session_is_not_given_it_again(launch):
     say_alice(window)
     again = launch(cookies={"flasky_session": window.cookies["flasky_session"]})
     entry = again.get(f"/?token={TOKEN}")
-    assert "flasky_session" not in (entry.headers.get("Set-Cookie") or "")
+    assert [cookie.split("=")[0] for cookie in entry.headers.get_all("Set-Cookie")] == [
+        "flasky_access"
+    ]
     assert greeting(again) == "Alice"
 
 
@@ -85,10 +90,12 @@ def test_a_first_visit_with_no_session_does_not_replace_the_kept_one(launch):
 def test_a_page_that_only_renews_the_cookie_does_not_write_it_again(launch, kept):
     window = launch()
     say_alice(window)
-    written = kept.stat().st_ino
+    written = kept.stat()
+    time.sleep(0.01)  # so that a write would show in the time of the last change
     window.get("/")
     window.get("/request")
-    assert kept.stat().st_ino == written
+    again = kept.stat()
+    assert (again.st_ino, again.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
 
 
 def test_a_tampered_kept_session_is_rejected_by_the_app(launch, kept):
@@ -114,3 +121,34 @@ def test_an_unreadable_or_foreign_kept_file_is_ignored(launch, kept, content):
     kept.parent.mkdir(parents=True)
     kept.write_bytes(content)
     assert greeting(launch()) == "Stranger"
+
+
+def handing_out(cookies: list[str]):
+    """A WSGI app that hands out the next of ``cookies`` as its Set-Cookie, request by request."""
+    left = iter(cookies)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Set-Cookie", next(left))])
+        return [b""]
+
+    return app
+
+
+def session_cookie(data: str, expires: datetime) -> str:
+    expiry = format_datetime(expires, usegmt=True)
+    return f"flasky_session={data}.timestamp.signature; Expires={expiry}"
+
+
+def test_the_kept_cookie_is_renewed_a_day_later_even_with_the_same_data(kept):
+    now = datetime.now(UTC).replace(microsecond=0)
+    handed_out = [
+        session_cookie("alice", now + timedelta(days=365)),
+        session_cookie("alice", now + timedelta(days=365, hours=1)),
+        session_cookie("alice", now + timedelta(days=366)),
+    ]
+    app = SessionKeeper(handing_out(handed_out), kept, "flasky_session")
+    kept_each_time = []
+    for _ in handed_out:
+        app({}, lambda status, headers, exc_info=None: None)
+        kept_each_time.append(kept.read_text())
+    assert kept_each_time == [handed_out[0], handed_out[0], handed_out[2]]
