@@ -1,13 +1,17 @@
 """What the app tells a program that drives it (the tests, the benchmarks): one JSON object per
 line on standard output, with ``--events``. The one definition of them: every reader imports it.
 
-    {"event": "serving", "url": "http://127.0.0.1:PORT/", "entry_url": "...?token=..."}
-    {"event": "page-loaded", "url": "...", "title": "...", "shows": {...}}
+    {"event": "serving", "at": 12.5, "url": "http://127.0.0.1:PORT/", "entry_url": "...?token=..."}
+    {"event": "page-loaded", "at": 13.1, "url": "...", "title": "...", "shows": {...}}
+
+``at`` is when it happened on the system's monotonic clock (``time.monotonic()``, shared by
+every process on Linux), so a reader can time it without counting the time it took to tell.
 """
 
 import json
 import sys
 import threading
+import time
 from typing import TextIO
 
 SERVING = "serving"  # the server answers; entry_url lets its holder in
@@ -29,10 +33,12 @@ class Events:
     def enabled(self) -> bool:
         return self._stream is not None
 
-    def emit(self, event: str, **fields) -> None:
+    def emit(self, event: str, at: float | None = None, **fields) -> None:
+        """Write ``event`` with ``fields``; ``at`` (``time.monotonic()``) defaults to now."""
         if self._stream is None:
             return
-        line = json.dumps({"event": event, **fields}, ensure_ascii=False)
+        at = time.monotonic() if at is None else at
+        line = json.dumps({"event": event, "at": at, **fields}, ensure_ascii=False)
         with self._lock:
             self._stream.write(line + "\n")
             self._stream.flush()

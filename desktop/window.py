@@ -4,6 +4,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from importlib.metadata import version
 from pathlib import Path
 
@@ -112,9 +113,10 @@ class AppWindow:
 
     def _log_page(self) -> None:
         # run_js, not evaluate_js: the latter wraps the script in eval(), which the CSP forbids.
+        loaded_at = time.monotonic()
         title = self.window.run_js("document.title")
         url = self.window.get_current_url()
         log.info("Page loaded: %s (%s)", url, title)
         if self.events.enabled:
             shows = json.loads(self.window.run_js(PAGE_STATE))
-            self.events.emit(PAGE_LOADED, url=url, title=title, shows=shows)
+            self.events.emit(PAGE_LOADED, at=loaded_at, url=url, title=title, shows=shows)

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class AppFailed(AssertionError):
     """The app did not do what was waited for: it exited, or it took too long."""
 
+
 ENVIRONMENT_TO_DROP = {
     "DISPLAY",
     "WAYLAND_DISPLAY",
@@ -81,10 +82,10 @@ class AppProcess:
     ):
         self.log_file = Path(env["XDG_STATE_HOME"]) / "Flasky" / "log" / "flasky.log"
         self.log_start = self.log_file.stat().st_size if self.log_file.exists() else 0
-        self._arrivals: list[tuple[float, dict]] = []  # (time.perf_counter(), event)
+        self._arrivals: list[tuple[float, dict]] = []  # (time.monotonic() when read, event)
         self._text: list[str] = []  # every other line it printed, stdout and stderr
         self._changed = threading.Condition()
-        self.started = time.perf_counter()
+        self.started = time.monotonic()
         self.process = subprocess.Popen(
             [*command, "--events", *args],
             env=env,
@@ -118,7 +119,7 @@ class AppProcess:
                 if event is None:
                     self._text.append(line)
                 else:
-                    self._arrivals.append((time.perf_counter(), event))
+                    self._arrivals.append((time.monotonic(), event))
                 self._changed.notify_all()
         with self._changed:
             self._changed.notify_all()
@@ -146,13 +147,14 @@ class AppProcess:
                         f"{''.join(self._text)}\n{self.log()}"
                     )
                 if time.monotonic() >= deadline:
-                    raise AppFailed(
-                        f"no {kind} event {fields} within {timeout}s:\n{self.log()}"
-                    )
+                    raise AppFailed(f"no {kind} event {fields} within {timeout}s:\n{self.log()}")
                 self._changed.wait(0.1)
 
     def seconds_until(self, event: dict) -> float:
-        """Seconds from starting the process to reading ``event``."""
+        """Seconds from starting the process to ``event``: to when it happened, by its ``at``
+        (the monotonic clock every process shares), else to when it was read."""
+        if "at" in event:
+            return event["at"] - self.started
         with self._changed:
             return next(at for at, seen in self._arrivals if seen is event) - self.started
 

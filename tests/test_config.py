@@ -6,12 +6,12 @@ import pytest
 
 from harness.process import ROOT
 from webapp import create_app
-from webapp.config import DesktopConfig, TestingConfig, load_config
+from webapp.config import DesktopConfig, KeySource, TestingConfig, load_config
 
 
 def test_secret_key_comes_from_flasky_secret_key():
     config = load_config("testing", {"FLASKY_SECRET_KEY": "from-env", "SECRET_KEY": "other"})
-    assert (config.SECRET_KEY, config.SECRET_KEY_SOURCE) == ("from-env", "environment")
+    assert (config.SECRET_KEY, config.SECRET_KEY_SOURCE) == ("from-env", KeySource.ENVIRONMENT)
 
 
 def test_plain_secret_key_is_honoured():
@@ -25,7 +25,7 @@ def test_the_environment_wins_over_the_per_install_key():
 
 def test_the_per_install_key_is_used_when_the_environment_has_none():
     config = load_config("desktop", {"FLASKY_SECRET_KEY": ""}, stored_key=lambda: "stored")
-    assert (config.SECRET_KEY, config.SECRET_KEY_SOURCE) == ("stored", "per-install file")
+    assert (config.SECRET_KEY, config.SECRET_KEY_SOURCE) == ("stored", KeySource.PER_INSTALL_FILE)
 
 
 @pytest.mark.parametrize("stored_key", [None, lambda: None])
@@ -35,7 +35,7 @@ def test_without_a_kept_key_a_random_one_for_this_run_is_used_with_a_warning(sto
         second = load_config("testing", {}, stored_key)
     assert len(first.SECRET_KEY) == 64
     assert first.SECRET_KEY != second.SECRET_KEY
-    assert first.SECRET_KEY_SOURCE == "ephemeral"
+    assert first.SECRET_KEY_SOURCE is KeySource.EPHEMERAL
     assert "No FLASKY_SECRET_KEY is set" in caplog.text
 
 

@@ -4,6 +4,9 @@ import pytest
 from flask import Flask
 from itsdangerous import TimestampSigner
 
+from webapp import create_app
+from webapp.config import load_config
+
 from .helpers import csrf_token
 
 
@@ -70,7 +73,9 @@ def clock(monkeypatch):
     return clock
 
 
-def test_a_form_left_open_for_days_still_submits(client, clock):
+@pytest.mark.parametrize("config", ["testing", "desktop"])
+def test_a_form_left_open_for_days_still_submits(clock, config):
+    client = create_app(load_config(config, {"FLASKY_SECRET_KEY": "a key"})).test_client()
     token = csrf_token(client)
     clock.move(3 * 24 * 3600)
     response = client.post("/", data={"name": "Alice", "csrf_token": token})

@@ -145,6 +145,7 @@ def test_frozen_greeting_survives_a_kill_right_after_it(frozen, open_window, scr
     first.wait_for_event(PAGE_LOADED, title="Hello, Alice! · Flasky")
     first.kill()
     second = open_window(env, title="Hello, Alice! · Flasky", command=frozen)
+    assert second.events(PAGE_LOADED)[0]["shows"]["lists"] == [["Alice"]]
     assert close_and_wait(screen, second) == 0
 
 

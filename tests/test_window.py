@@ -102,7 +102,7 @@ def test_window_geometry_is_saved_soon_after_a_move_and_survives_a_kill(
     screen.move_and_resize(screen.find_window("Flasky"), moved)
     settings = home / "config" / "Flasky" / "settings.json"
     expected = {"width": 880, "height": 620, "x": 60, "y": 50}
-    deadline = time.monotonic() + 3  # saved SAVE_DELAY (0.5 s) after the last change
+    deadline = time.monotonic() + 1.5  # saved SAVE_DELAY (0.5 s) after the last change
     while not (settings.exists() and json.loads(settings.read_text())["window"] == expected):
         assert time.monotonic() < deadline, "the geometry was not saved after the move"
         time.sleep(0.05)

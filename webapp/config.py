@@ -6,16 +6,24 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
+from enum import StrEnum
 
 log = logging.getLogger(__name__)
+
+
+class KeySource(StrEnum):
+    """Where the secret key came from."""
+
+    ENVIRONMENT = "environment"
+    PER_INSTALL_FILE = "per-install file"
+    EPHEMERAL = "ephemeral"  # a key for this run only: sessions end with the app
 
 
 class Config:
     """Settings shared by every environment."""
 
     SECRET_KEY: str | None = None
-    # Where SECRET_KEY came from: "environment", "per-install file" or "ephemeral".
-    SECRET_KEY_SOURCE: str | None = None
+    SECRET_KEY_SOURCE: KeySource | None = None
     BOOTSTRAP_SERVE_LOCAL = True
     SESSION_COOKIE_NAME = "flasky_session"
     SESSION_COOKIE_HTTPONLY = True
@@ -69,17 +77,17 @@ def load_config(
 
 def choose_secret_key(
     environ: Mapping[str, str], stored_key: Callable[[], str | None] | None = None
-) -> tuple[str, str]:
+) -> tuple[str, KeySource]:
     """The secret key and where it came from, in this order: the environment
     (``FLASKY_SECRET_KEY``, else ``SECRET_KEY``; empty values count as unset), the per-install
     key, else a key for this run only."""
     from_environment = environ.get("FLASKY_SECRET_KEY") or environ.get("SECRET_KEY")
     if from_environment:
-        return from_environment, "environment"
+        return from_environment, KeySource.ENVIRONMENT
     if stored_key and (key := stored_key()):
-        return key, "per-install file"
+        return key, KeySource.PER_INSTALL_FILE
     log.warning(
         "No FLASKY_SECRET_KEY is set and no key is kept: using a key for this run only, "
         "so sessions end when the app stops."
     )
-    return secrets.token_hex(32), "ephemeral"
+    return secrets.token_hex(32), KeySource.EPHEMERAL
