@@ -14,10 +14,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 
 from desktop.events import PAGE_LOADED
+from desktop.selftest import page_resources
 from harness.process import ROOT, AppFailed, AppProcess, user_environment
 from harness.x11 import Screen
 
@@ -35,13 +37,19 @@ class Scenario:
     command: list[str]
 
 
-def scenarios() -> list[Scenario]:
+def scenarios(home_page_copy: Path) -> list[Scenario]:
+    """The launches to compare; ``home_page_copy``: a folder made by ``copy_home_page``."""
     python = sys.executable
     return [
         Scenario(
             "floor",
-            "bare pywebview window on a static local HTML file",
+            "bare pywebview window on a one-line static HTML file",
             [python, str(SCENARIOS / "floor.py")],
+        ),
+        Scenario(
+            "floor-page",
+            "bare pywebview window on a static copy of the app's home page, persistent profile",
+            [python, str(SCENARIOS / "floor_page.py"), str(home_page_copy)],
         ),
         Scenario("flasky", "this app: `python main.py`", [python, str(ROOT / "main.py")]),
         Scenario(
@@ -55,6 +63,28 @@ def scenarios() -> list[Scenario]:
             [python, str(SCENARIOS / "builtin.py")],
         ),
     ]
+
+
+def copy_home_page(folder: Path) -> Path:
+    """A static copy in ``folder`` of the home page the app serves now, with every file it
+    loads, at the same relative places: the page of the floor-page scenario."""
+    with (
+        tempfile.TemporaryDirectory() as home,
+        AppProcess("--serve", env=user_environment(Path(home))) as app,
+    ):
+        client = app.client()
+        page = client.get("/").text
+        for resource in page_resources(page).resources:
+            path = urlsplit(resource).path
+            answer = client.get(path)
+            if answer.status != 200:
+                raise LaunchFailed(f"{path} answered {answer.status} while copying the home page")
+            (folder / path.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+            (folder / path.lstrip("/")).write_bytes(answer.body)
+            page = page.replace(f'"{resource}"', f'"{path.lstrip("/")}"')
+        client.close()
+    (folder / "index.html").write_text(page, encoding="utf-8")
+    return folder
 
 
 def tree_rss_mib(process: psutil.Process) -> float:
@@ -91,7 +121,7 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
             except AppFailed as error:
                 raise LaunchFailed(str(error).splitlines()[0]) from None
     if status != 0:
-        raise LaunchFailed(f"{Path(command[-1]).name} exited with {status} after closing")
+        raise LaunchFailed(f"{' '.join(command)} exited with {status} after closing")
     return {"load_s": loaded, "rss_mib": rss, "close_s": closed}
 
 
