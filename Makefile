@@ -97,13 +97,19 @@ INSTALLED_FILES := $(BIN_HOME)/flasky $(DATA_HOME)/applications/flasky.desktop \
 	$(DATA_HOME)/icons/hicolor/scalable/apps/flasky.svg \
 	$(foreach size,$(ICON_SIZES),$(DATA_HOME)/icons/hicolor/$(size)x$(size)/apps/flasky.png)
 
-.PHONY: dist install uninstall lock-build icons system-dist measure
+.PHONY: dist verify-build install uninstall lock-build icons system-dist measure
 
 dist: system-dist $(BUILD_VENV)/.installed
 	$(BUILD_VENV)/bin/python -m freeze.build
 
 system-dist:
 	@scripts/apt-install $(DIST_PACKAGES)
+
+# Builds the commit twice, from clean clones in two temporary folders, and compares every file
+# (and inside archives every member): identical builds take the place of dist/, and
+# dist/BUILDINFO says so (freeze/verify.py).
+verify-build: system-dist $(BUILD_VENV)/.installed
+	$(BUILD_VENV)/bin/python -m freeze.verify
 
 $(BUILD_VENV)/.installed: requirements-build.lock
 	$(PYTHON) -m venv $(BUILD_VENV)

@@ -2,9 +2,14 @@
 
 After a build, the executable is checked against the allow-list of ``freeze/bundle.py`` and
 ``dist/BUILDINFO`` records what went into it. Run with the build environment's Python.
+
+The same commit builds into the same bytes (``make verify-build`` checks it): PyInstaller runs
+with a fixed hash seed, and the build is dated by the last commit of its inputs
+(``SOURCE_DATE_EPOCH``), not by the clock.
 """
 
 import hashlib
+import os
 import subprocess
 import sys
 import sysconfig
@@ -50,12 +55,45 @@ def inputs_digest() -> str:
     return digest.hexdigest()
 
 
-def git_commit() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
+class UndatedBuild(Exception):
+    """The build's date cannot be taken from git history."""
 
+
+def git(*args: str, root: Path = ROOT) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def source_date_epoch(root: Path = ROOT) -> int:
+    """The date of the build, in seconds since 1970: ``SOURCE_DATE_EPOCH`` if it is set, else
+    the time of the last commit that changed the inputs.
+
+    A commit that changes nothing the build is made of (the README, the tests) changes neither
+    the inputs' digest nor the date, so the build's bytes stay those recorded for it.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        shallow = git("rev-parse", "--is-shallow-repository", root=root) == "true"
+        epoch = git("log", "-1", "--format=%ct", "--", *INPUTS, root=root)
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise UndatedBuild(f"{root} is not a git checkout") from error
+    if shallow:  # its oldest commit seems to add every input, and would date the build
+        raise UndatedBuild(f"{root} is a shallow clone (git fetch --unshallow gives the history)")
+    if not epoch:
+        raise UndatedBuild(f"no commit of {root} holds the build's inputs")
+    return int(epoch)
+
+
+def pyinstaller_environment(epoch: int) -> dict[str, str]:
+    """The environment PyInstaller runs in: this one, with a fixed hash seed, since it writes
+    ``base_library.zip`` in an order that follows Python's string hashing (pyinstaller#2952),
+    and the build's date, which PyInstaller and build.spec read."""
+    return os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(epoch)}
+
+
+def git_commit() -> str:
     try:
         commit = git("rev-parse", "HEAD")
         changed = git("status", "--porcelain", "--untracked-files=no")
@@ -64,12 +102,18 @@ def git_commit() -> str:
     return f"{commit} (with uncommitted changes)" if changed else commit
 
 
-def build_info() -> str:
+def sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def build_info(epoch: int) -> str:
     from PyQt6.QtCore import qVersion
 
     lines = {
         "commit": git_commit(),
-        "built": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "date": f"{datetime.fromtimestamp(epoch, UTC):%Y-%m-%dT%H:%M:%SZ} "
+        f"(SOURCE_DATE_EPOCH={epoch})",
         "platform": sysconfig.get_platform(),
         "python": sys.version.split()[0],
         "flask": version("flask"),
@@ -78,6 +122,7 @@ def build_info() -> str:
         f"Qt WebEngine {version('PyQt6-WebEngine-Qt6')})",
         "pyinstaller": version("pyinstaller"),
         "size": f"{EXECUTABLE.stat().st_size / 2**20:.1f} MiB",
+        "sha256": sha256(EXECUTABLE),
     }
     return "".join(f"{key}: {value}\n" for key, value in lines.items())
 
@@ -88,6 +133,15 @@ def main() -> int:
             f"PyInstaller needs a Python with a shared libpython, and {sys.executable} has none: "
             "build with Debian's python3 (package libpython3-dev) or a Python configured "
             "with --enable-shared (PYTHON=/path/to/python3 make dist).",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        epoch = source_date_epoch()
+    except UndatedBuild as problem:
+        print(
+            f"The build is dated by its commit, and {problem}: set SOURCE_DATE_EPOCH "
+            "(seconds since 1970) to date it.",
             file=sys.stderr,
         )
         return 1
@@ -109,13 +163,14 @@ def main() -> int:
             str(ROOT / "build.spec"),
         ],
         cwd=ROOT,
+        env=pyinstaller_environment(epoch),
         check=True,
     )
     if bundle.main([str(FOLDER), str(EXECUTABLE)]) != 0:
         EXECUTABLE.unlink()
         print("The build picked up files it should not ship; see above.", file=sys.stderr)
         return 1
-    BUILDINFO.write_text(build_info())
+    BUILDINFO.write_text(build_info(epoch))
     STAMP.write_text(digest + "\n")
     print(f"Built {EXECUTABLE.relative_to(ROOT)}:\n{BUILDINFO.read_text()}", end="")
     return 0

@@ -38,13 +38,23 @@ ALLOWED_FILES = [
     "flask_bootstrap/static/bootstrap5/js/bootstrap*.min.js",
     "flask_bootstrap/static/bootstrap5/umd/popper.min.js",
     "webview/js/*.js",  # pywebview's bridge, injected into the page
-    # package metadata that importlib.metadata reads (versions in the About box)
-    "click-*.dist-info/*",
-    "flask-*.dist-info/*",
-    "itsdangerous-*.dist-info/*",
-    "markupsafe-*.dist-info/*",
-    "pywebview-*.dist-info/*",
-    "werkzeug-*.dist-info/*",
+    # package metadata that importlib.metadata reads (versions in the About box), and licenses;
+    # not RECORD, which build.spec leaves out: its hash of Flask's console script depends on
+    # the build virtualenv's path
+    *(
+        f"{package}-*.dist-info/{name}"
+        for package in ["click", "flask", "itsdangerous", "markupsafe", "pywebview", "werkzeug"]
+        for name in [
+            "METADATA",
+            "WHEEL",
+            "INSTALLER",
+            "REQUESTED",
+            "entry_points.txt",
+            "top_level.txt",
+            "LICENSE*",
+            "licenses/*",
+        ]
+    ),
     # Python: the interpreter and the standard library's extension modules
     "libpython3.*.so*",
     "python3.*/lib-dynload/*.so",
