@@ -1,5 +1,7 @@
 from http.cookies import SimpleCookie
 
+from markupsafe import escape
+
 from .helpers import csrf_token, submit_name
 
 
@@ -115,12 +117,7 @@ def test_context_page_shows_the_four_globals(client):
 def test_routes_page_lists_the_url_map(client, app):
     page = client.get("/routes").text
     for rule in app.url_map.iter_rules():
-        assert (
-            f"<code>{rule.rule}</code>".replace("<int:id>", "&lt;int:id&gt;")
-            .replace("<name>", "&lt;name&gt;")
-            .replace("<path:filename>", "&lt;path:filename&gt;")
-            in page
-        )
+        assert f"<code>{escape(rule.rule)}</code>" in page
     assert "GET, POST" in page
 
 

@@ -14,7 +14,7 @@ def create_app(config: Config | None = None) -> "Flask":
     # launcher does before its window opens) does not import Flask and its extensions.
     from flask import Flask
 
-    from . import security
+    from . import masking, response_log, security
     from .extensions import bootstrap, csrf, moment
     from .main import bp
 
@@ -29,6 +29,8 @@ def create_app(config: Config | None = None) -> "Flask":
     csrf.init_app(app)
 
     security.init_app(app)
+    masking.init_app(app)
+    response_log.init_app(app)
 
     app.register_blueprint(bp)
     return app

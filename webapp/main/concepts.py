@@ -20,6 +20,7 @@ class Concept:
     chapter: int
     docs: str
     example: dict[str, str | int] = field(default_factory=dict)
+    navbar: bool = True  # others are reached from the tour and from the pages that link them
 
 
 CONCEPTS = [
@@ -105,6 +106,17 @@ CONCEPTS = [
         "home page.",
         2,
         FLASK_DOCS + "api/#flask.redirect",
+    ),
+    Concept(
+        "main.responses",
+        "Responses",
+        "Responses as the app sent them",
+        "Every page has a panel at its foot with its own status line and headers. This page "
+        "lists the latest ones, so you can see what the browser follows before you see "
+        "anything: a redirect's `302` and its `Location`.",
+        2,
+        FLASK_DOCS + "api/#flask.Response",
+        navbar=False,
     ),
 ]
 
