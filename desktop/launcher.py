@@ -19,6 +19,7 @@ from .instance import SingleInstance, instance_address
 from .keeper import SessionKeeper
 from .logs import setup_logging
 from .paths import UserPaths, is_writable, user_paths
+from .sandbox import prepare_web_engine_sandbox
 from .secret import load_or_create_secret_key
 from .selftest import self_test
 from .server import Server, ServerNotReady, start_server
@@ -166,6 +167,13 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
                 "why): close it, or end its process, and start Flasky again."
             )
             return EXIT_FAILURE
+        sandbox_problem = prepare_web_engine_sandbox()
+        if sandbox_problem:
+            log.warning(
+                "The window's web engine runs without its namespace sandbox because %s; "
+                "its seccomp filter stays on.",
+                sandbox_problem,
+            )
         problem = backend_problem()
         if problem:
             return no_window(problem)

@@ -63,3 +63,21 @@ def test_the_config_imports_without_flask():
         check=True,
     ).stdout
     assert "'flask'" not in imported and "'flask_wtf'" not in imported
+
+
+def test_templates_compiled_once_are_kept_in_the_cache_folder(tmp_path):
+    config = load_config("testing", {"FLASKY_SECRET_KEY": "a key"})
+    config.TEMPLATE_CACHE_FOLDER = tmp_path / "templates"
+    assert "Hello, Stranger!" in create_app(config).test_client().get("/").text
+    kept = sorted(path.name for path in config.TEMPLATE_CACHE_FOLDER.iterdir())
+    assert kept and all(name.endswith(".cache") for name in kept)
+    assert "Hello, Stranger!" in create_app(config).test_client().get("/").text
+    assert sorted(path.name for path in config.TEMPLATE_CACHE_FOLDER.iterdir()) == kept
+
+
+def test_a_cache_folder_that_cannot_be_made_only_costs_the_compiling(tmp_path, caplog):
+    (tmp_path / "cache").write_text("a file where the folder should be")
+    config = load_config("testing", {"FLASKY_SECRET_KEY": "a key"})
+    config.TEMPLATE_CACHE_FOLDER = tmp_path / "cache" / "templates"
+    assert "Hello, Stranger!" in create_app(config).test_client().get("/").text
+    assert "Not keeping compiled templates" in caplog.text

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from enum import StrEnum
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=365)
     MAX_CONTENT_LENGTH = 1024 * 1024
     NAME_HISTORY_LENGTH = 20
+    # Where compiled templates are kept between runs (the desktop app's cache), or None.
+    TEMPLATE_CACHE_FOLDER: Path | None = None
     # A form's CSRF token stays valid for as long as its session, not one hour: a desktop
     # window stays open for days. Other sites still cannot send it: they cannot read it.
     WTF_CSRF_TIME_LIMIT = None
