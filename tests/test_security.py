@@ -20,6 +20,8 @@ PAGES = [
     "/routes",
     "/bad-request",
     "/response",
+    "/responses",
+    "/secret-key",
     "/missing",
 ]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

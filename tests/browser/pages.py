@@ -14,7 +14,12 @@ PAGES = {
     "/routes": 200,
     "/bad-request": 400,
     "/response": 200,
+    "/secret-key": 200,
     "/no-such-page": 404,
+}
+# Pages reached from other pages (the tour, a page's panel, the routes), not from the navbar.
+MORE_PAGES = {
+    "/responses": 200,
 }
 
 
@@ -41,6 +46,11 @@ def every_page(page: Page) -> Iterator[tuple[str, Response]]:
     yield "index-blank-name", submit_name(page, " ")
     give_a_name(page, "Alice")
     yield "index-changed-name", submit_name(page, "Bob")
-    for path in PAGES:
+    for path in [*PAGES, *MORE_PAGES]:
         if path != "/":
             yield path.strip("/").replace("/", "-").lower(), page.goto(path)
+
+
+def page_count() -> int:
+    """How many pages ``every_page`` opens."""
+    return len(PAGES) + len(MORE_PAGES) + 2

@@ -118,6 +118,16 @@ CONCEPTS = [
         FLASK_DOCS + "api/#flask.Response",
         navbar=False,
     ),
+    Concept(
+        "main.secret_key",
+        "Secret key",
+        "SECRET_KEY",
+        "Flask signs the session cookie, and Flask-WTF each form's CSRF token, with "
+        "`SECRET_KEY`. Whoever knows it can forge both, so it stays out of the code. This page "
+        "says where this app's key came from, never what it is.",
+        4,
+        FLASK_DOCS + "config/#SECRET_KEY",
+    ),
 ]
 
 CONCEPTS_BY_ENDPOINT = {concept.endpoint: concept for concept in CONCEPTS}
