@@ -5,6 +5,7 @@ import http.client
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from waitress.server import create_server
 from waitress.wasyncore import close_all, loop
@@ -16,6 +17,44 @@ HOST = "127.0.0.1"
 
 class ServerNotReady(RuntimeError):
     """The server did not answer in time."""
+
+
+class BuiltInBackground:
+    """A WSGI app that ``build`` makes on a thread of its own, started at once; requests that
+    arrive before it is built wait for it. So a server can listen from the first moment (the
+    kernel queues connections until it accepts them: no race), and the window can start
+    while Flask is imported and the app built."""
+
+    def __init__(self, build: Callable[[], Callable]):
+        self._build = build
+        self._built = threading.Event()
+        self._app: Callable | None = None
+        self.error: BaseException | None = None
+        threading.Thread(target=self._make, name="flasky-build", daemon=True).start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether the app is built (or failed to be) within ``timeout`` seconds."""
+        return self._built.wait(timeout)
+
+    def _make(self) -> None:
+        try:
+            self._app = self._build()
+        except Exception as error:
+            log.exception("The app could not be built.")
+            self.error = error
+        finally:
+            self._built.set()
+
+    def __call__(self, environ, start_response):
+        self._built.wait()
+        if self._app is None:
+            body = b"Flasky could not start. Its log file has the details."
+            start_response(
+                "503 Service Unavailable",
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))],
+            )
+            return [body]
+        return self._app(environ, start_response)
 
 
 class Server:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from desktop.server import HOST, Server, ServerNotReady, start_server
+from desktop.server import HOST, BuiltInBackground, Server, ServerNotReady, start_server
 
 from .helpers import port_is_free, submit_name
 
@@ -106,3 +106,36 @@ def test_sessions_work_through_the_real_server(app, server):
     connection.request("GET", "/", headers={"Cookie": f"flasky_session={cookie.value}"})
     assert b"Hello, Alice!" in connection.getresponse().read()
     connection.close()
+
+
+def test_a_request_that_comes_before_the_app_is_built_waits_for_it(app):
+    building = threading.Event()
+
+    def build():
+        building.wait(10)
+        return app
+
+    with start_server(BuiltInBackground(build)) as server:
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(get(server.port)))
+        asking.start()
+        asking.join(0.5)
+        assert asking.is_alive()  # queued by the kernel, waiting for the app: not refused
+        building.set()
+        asking.join(10)
+    assert answers[0].status == 200
+    assert b"Hello, Stranger!" in answers[0].body
+
+
+def test_an_app_that_cannot_be_built_answers_503_and_is_logged(caplog):
+    def build():
+        raise RuntimeError("a broken install")
+
+    app = BuiltInBackground(build)
+    assert app.wait(10)
+    with start_server(app) as server:
+        answer = get(server.port)
+    assert answer.status == 503
+    assert answer.body == b"Flasky could not start. Its log file has the details."
+    assert isinstance(app.error, RuntimeError)
+    assert "a broken install" in caplog.text
