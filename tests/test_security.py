@@ -22,6 +22,7 @@ PAGES = [
     "/response",
     "/responses",
     "/secret-key",
+    "/session",
     "/missing",
 ]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

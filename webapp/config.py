@@ -32,6 +32,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=365)
     MAX_CONTENT_LENGTH = 1024 * 1024
     NAME_HISTORY_LENGTH = 20
+    # Secrets of the running desktop app, masked on every page that shows cookies, headers or
+    # query arguments: the launch's access cookie and the token of its entry address.
+    MASKED_COOKIES = ("flasky_access",)
+    MASKED_ARGS = ("token",)
     # Where compiled templates are kept between runs (the desktop app's cache), or None.
     TEMPLATE_CACHE_FOLDER: Path | None = None
     # A form's CSRF token stays valid for as long as its session, not one hour: a desktop

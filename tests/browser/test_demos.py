@@ -2,6 +2,8 @@
 
 from playwright.sync_api import Page, expect
 
+from .pages import give_a_name
+
 
 def open_response_panel(page: Page):
     panel = page.locator("details.response-panel")
@@ -29,3 +31,34 @@ def test_after_a_redirect_the_panel_points_to_the_302_the_browser_followed(page)
         note.get_by_role("link").click()
     redirect = page.locator(".sent-response").filter(has_text="GET /redirect → 302 FOUND").first
     expect(redirect).to_contain_text("Location: /")
+
+
+def session_cookie(page: Page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "flasky_session")
+
+
+def test_tamper_reload_and_restore_the_session_cookie(page):
+    give_a_name(page, "Alice")
+    page.goto("/session")
+    expect(page.locator(".signature-check")).to_contain_text("Flask accepted this cookie")
+    original = session_cookie(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tamper with my session cookie").click()
+    expect(page.locator(".signature-check")).to_contain_text("Flask refused this cookie")
+    expect(page.locator(".cookie-data")).to_contain_text('"name": "Alicf"')
+    expect(page.locator(".session-now")).to_have_text("An empty session: {}.")
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Stranger!")
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="restore it on the session page").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Restore my session").click()
+    expect(page.get_by_role("status")).to_have_text(
+        "Your session is back, exactly as it was before the tamper."
+    )
+    # The same data; Flask has signed it again with a newer timestamp, as on every response.
+    assert session_cookie(page).rsplit(".", 2)[0] == original.rsplit(".", 2)[0]
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alice!")

@@ -128,6 +128,16 @@ CONCEPTS = [
         4,
         FLASK_DOCS + "config/#SECRET_KEY",
     ),
+    Concept(
+        "main.session_cookie",
+        "Session",
+        "The session is a signed cookie",
+        "Flask keeps `session` in a cookie on your side, signed with `SECRET_KEY`: readable by "
+        "anyone who holds it, but any change breaks the signature, and Flask then starts an "
+        "empty session. Tamper with yours, reload, then restore it.",
+        4,
+        FLASK_DOCS + "quickstart/#sessions",
+    ),
 ]
 
 CONCEPTS_BY_ENDPOINT = {concept.endpoint: concept for concept in CONCEPTS}
