@@ -22,6 +22,7 @@ PAGES = [
     "/response",
     "/responses",
     "/secret-key",
+    "/csrf",
     "/session",
     "/missing",
 ]

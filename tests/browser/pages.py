@@ -15,6 +15,7 @@ PAGES = {
     "/bad-request": 400,
     "/response": 200,
     "/secret-key": 200,
+    "/csrf": 200,
     "/session": 200,
     "/no-such-page": 404,
 }

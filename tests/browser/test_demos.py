@@ -1,7 +1,9 @@
 """The live demos, in a real browser engine on the real server: each shows what it claims."""
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import NARROW, WIDE
 from .pages import give_a_name
 
 
@@ -62,3 +64,26 @@ def test_tamper_reload_and_restore_the_session_cookie(page):
     assert session_cookie(page).rsplit(".", 2)[0] == original.rsplit(".", 2)[0]
     page.goto("/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Alice!")
+
+
+@pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["wide", "narrow"])
+def test_the_csrf_demo_refuses_the_forged_forms_and_accepts_the_real_one(new_context, viewport):
+    page = new_context(viewport=viewport).new_page()
+    page.goto("/csrf")
+    forged = {
+        "As another site would send it": "The CSRF token is missing.",
+        "With another session's token": "The CSRF tokens do not match.",
+    }
+    for form, reason in forged.items():
+        with page.expect_navigation() as navigation:
+            page.get_by_role("region", name=form).get_by_role("button").click()
+        assert (navigation.value.request.method, navigation.value.status) == ("POST", 400)
+        expect(page.get_by_role("heading", level=1)).to_have_text("The form has expired")
+        expect(page.locator(".csrf-refusal")).to_contain_text(reason)
+        with page.expect_navigation():
+            page.get_by_role("link", name="Back to the CSRF demo").click()
+
+    with page.expect_navigation() as navigation:
+        page.get_by_role("region", name="From this app's own page").get_by_role("button").click()
+    assert navigation.value.request.redirected_from.response().status == 302
+    expect(page.get_by_role("alert")).to_contain_text("Accepted: the form carried the token")

@@ -129,6 +129,16 @@ CONCEPTS = [
         FLASK_DOCS + "config/#SECRET_KEY",
     ),
     Concept(
+        "main.csrf_demo",
+        "CSRF",
+        "Cross-site request forgery",
+        "Flask-WTF's `CSRFProtect` checks every POST for a token that matches your session; "
+        "a form from elsewhere cannot have it. Send the same form three ways and see which "
+        "one the app accepts.",
+        4,
+        "https://flask-wtf.readthedocs.io/en/stable/csrf/",
+    ),
+    Concept(
         "main.session_cookie",
         "Session",
         "The session is a signed cookie",

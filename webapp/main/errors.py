@@ -35,6 +35,8 @@ def csrf_error(error):
         title="The form has expired",
         message="The form was missing its security token or the token had expired. "
         "Go back, reload the page and send the form again.",
+        reason=error.description,
+        forged=request.endpoint == "main.csrf_target",
     ), 400
 
 
