@@ -14,6 +14,8 @@ PAGES = {
     "/routes": 200,
     "/bad-request": 400,
     "/response": 200,
+    "/wsgi": 200,
+    "/threads": 200,
     "/secret-key": 200,
     "/csrf": 200,
     "/session": 200,

@@ -1,7 +1,11 @@
 """The live demos, in a real browser engine on the real server: each shows what it claims."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
+
+from webapp.main.server import PROBE_SECONDS
 
 from .conftest import NARROW, WIDE
 from .pages import give_a_name
@@ -87,3 +91,31 @@ def test_the_csrf_demo_refuses_the_forged_forms_and_accepts_the_real_one(new_con
         page.get_by_role("region", name="From this app's own page").get_by_role("button").click()
     assert navigation.value.request.redirected_from.response().status == 302
     expect(page.get_by_role("alert")).to_contain_text("Accepted: the form carried the token")
+
+
+def test_a_burst_from_the_browser_is_answered_side_by_side_by_several_pool_threads(page):
+    page.goto("/threads")
+    page.get_by_label("Requests in the burst").fill("8")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send a burst").click()
+    rows = page.locator(".burst-results tbody tr")
+    expect(page.get_by_role("status")).to_contain_text("8 of 8 requests answered", timeout=10_000)
+    expect(rows).to_have_count(8)
+    threads = rows.locator(".burst-thread").all_text_contents()
+    assert all(re.fullmatch(r"waitress-\d+", thread) for thread in threads)
+    assert len(set(threads)) > 1
+    # Sent at once: several started on the server before the first one finished.
+    started = [int(text) for text in rows.locator("td:nth-child(3)").all_text_contents()]
+    assert len([ms for ms in started if ms < PROBE_SECONDS * 1000]) > 1
+    bars = rows.locator(".burst-bar")
+    assert all(bars.nth(i).bounding_box()["width"] > 0 for i in range(8))
+
+
+@pytest.mark.parametrize(
+    ("size", "message"),
+    [("1000000", "Number must be between 1 and 24."), ("many", "Not a valid integer value.")],
+)
+def test_a_bad_burst_size_gets_a_clear_message_in_the_browser(page, size, message):
+    page.goto(f"/threads?size={size}")
+    expect(page.locator(".invalid-feedback")).to_have_text(message)
+    expect(page.locator("#burst")).to_have_count(0)

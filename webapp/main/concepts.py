@@ -108,6 +108,26 @@ CONCEPTS = [
         FLASK_DOCS + "api/#flask.redirect",
     ),
     Concept(
+        "main.wsgi",
+        "WSGI",
+        "The server and WSGI",
+        "The web server hands every request to the application instance, an object of class "
+        "`Flask`, by calling it with the WSGI `environ`: a dictionary of the request, built by "
+        "the server. Here is this request's.",
+        2,
+        "https://peps.python.org/pep-3333/",
+    ),
+    Concept(
+        "main.threads",
+        "Threads",
+        "Threads",
+        "A multithreaded server keeps a pool of threads and picks a free one for each request; "
+        "context globals such as `request` keep each thread's request apart. Send a burst and "
+        "see the pool at work.",
+        2,
+        FLASK_DOCS + "design/#thread-locals",
+    ),
+    Concept(
         "main.responses",
         "Responses",
         "Responses as the app sent them",
