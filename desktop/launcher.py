@@ -10,20 +10,20 @@ from enum import Enum
 import click
 
 from webapp import create_app
-from webapp.config import Config, load_config
+from webapp.config import Config, KeySource, load_config
 
 from .access import ACCESS_COOKIE, AccessGuard, entry_url, new_token
 from .events import SERVING, Events
 from .gui import backend_problem, display_problem
 from .instance import SingleInstance, instance_address
 from .keeper import SessionKeeper
-from .logs import setup_logging
+from .logs import log_uncaught_exceptions, setup_logging
 from .paths import UserPaths, is_writable, user_paths
 from .sandbox import prepare_web_engine_sandbox
 from .secret import load_or_create_secret_key
 from .selftest import self_test
-from .server import Server, ServerNotReady, start_server
-from .settings import KeptGeometry, load_geometry
+from .server import BuiltInBackground, Server, ServerNotReady, start_server
+from .settings import AutosavedGeometry, load_geometry
 from .signals import StopSignals
 
 log = logging.getLogger(__name__)
@@ -64,25 +64,33 @@ class AppSetup:
     token: str = field(default_factory=new_token)
 
     @contextmanager
-    def serve(self, port: int) -> Iterator[tuple[Server, str]]:
-        """Serve the app to holders of this launch's token, once it answers; yield the server
-        and its entry URL, and stop the server on leaving the block.
+    def serving(
+        self, port: int, wait: bool = True, keep_session: bool = False
+    ) -> Iterator[tuple[Server, BuiltInBackground, str]]:
+        """Serve the app to holders of this launch's token; yield the server, the app being
+        built and the entry URL, and stop the server on leaving the block.
 
-        The app is built here, not earlier, so a launch that finds Flasky already running
-        never builds it."""
-        app = AccessGuard(create_app(self.config), self.token)
-        if self.saving:
+        The server listens at once and the app is built on a thread meanwhile (requests that
+        come first wait for it); with ``wait``, until it answers a request. With
+        ``keep_session``, the session is kept on disk (desktop/keeper.py): for the window only,
+        since another client (a browser) would share the one file. The app is built here, not
+        earlier, so a launch that finds Flasky already running never builds it."""
+        built = BuiltInBackground(lambda: create_app(self.config))
+        app = AccessGuard(built, self.token)
+        if keep_session:
             app = SessionKeeper(app, self.paths.kept_session, self.config.SESSION_COOKIE_NAME)
         with start_server(app, port) as server:
-            server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
+            if wait:
+                server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
             url = entry_url(server.url, self.token)
             self.events.emit(SERVING, url=server.url, entry_url=url)
-            yield server, url
+            yield server, built, url
 
 
 def prepare(options: Options) -> AppSetup:
     paths = user_paths()
     log_problem = setup_logging(paths.log_file, options.debug)
+    log_uncaught_exceptions(None if log_problem else paths.log_file)
     if log_problem:
         say(f"Flasky is running without a log file: {log_problem}.")
     data_is_writable = is_writable(paths.data)
@@ -92,7 +100,8 @@ def prepare(options: Options) -> AppSetup:
             "but nothing from this session will be remembered."
         )
     config = load_config("desktop", stored_key=lambda: load_or_create_secret_key(paths.secret_key))
-    saving = data_is_writable and config.SECRET_KEY_SOURCE != "ephemeral"
+    config.TEMPLATE_CACHE_FOLDER = paths.compiled_templates
+    saving = data_is_writable and config.SECRET_KEY_SOURCE is not KeySource.EPHEMERAL
     return AppSetup(paths, config, saving, Events.to_stdout(options.events))
 
 
@@ -111,7 +120,8 @@ def run(options: Options) -> int:
                 case Mode.WINDOW:
                     return show_window(setup, options.port, stop)
                 case Mode.SERVE | Mode.BROWSER:
-                    return serve(setup, options.port, stop, options.mode is Mode.BROWSER)
+                    open_browser = options.mode is Mode.BROWSER
+                    return serve_until_stopped(setup, options.port, stop, open_browser)
         except ServerNotReady as error:
             log.error("%s", error)
             say("Flasky's server did not start. The log file has the details.")
@@ -133,14 +143,14 @@ def no_window(problem: str) -> int:
 
 
 def run_self_test(setup: AppSetup) -> int:
-    with setup.serve(0) as (_, url):
+    with setup.serving(0) as (_, _, url):
         passed, summary = self_test(url)
     report(setup, f"Self-test {'passed' if passed else 'failed'}: {summary}.")
     return EXIT_OK if passed else EXIT_FAILURE
 
 
-def serve(setup: AppSetup, port: int, stop: StopSignals, open_browser: bool) -> int:
-    with setup.serve(port) as (_, url):
+def serve_until_stopped(setup: AppSetup, port: int, stop: StopSignals, open_browser: bool) -> int:
+    with setup.serving(port) as (_, _, url):
         report(setup, f"Flasky is serving on {url} (press Ctrl-C to stop).")
         if open_browser:
             webbrowser.open(url)
@@ -174,17 +184,20 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
                 "its seccomp filter stays on.",
                 sandbox_problem,
             )
-        problem = backend_problem()
-        if problem:
-            return no_window(problem)
-        from .window import AppWindow
+        # The server listens, and Flask is imported and the app built on a thread, while
+        # this thread loads Qt and opens the window: the window's first request waits for
+        # the app, queued by the kernel, never refused.
+        with setup.serving(port, wait=False, keep_session=setup.saving) as (_, built, url):
+            problem = backend_problem()
+            if problem:
+                return no_window(problem)
+            from .window import AppWindow
 
-        with setup.serve(port) as (_, url):
             settings = setup.paths.settings
-            kept = KeptGeometry(settings, load_geometry(settings))
+            geometry = AutosavedGeometry(settings, load_geometry(settings))
             window = AppWindow(
                 url,
-                kept,
+                geometry,
                 title="Flasky" if setup.saving else "Flasky (not saving)",
                 events=setup.events,
             )
@@ -192,6 +205,9 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
             stop.on_stop(window.close)
             if not stop.requested.is_set():
                 window.run(storage=setup.paths.web_storage if setup.saving else None)
-                kept.save_now()
+                geometry.save_now()
     log.info("Window closed; exiting.")
+    if built.error:
+        say("Flasky could not start. The log file has the details.")
+        return EXIT_FAILURE
     return EXIT_OK

@@ -37,7 +37,6 @@ def setup_logging(log_file: Path, debug: bool = False) -> str | None:
         console.setFormatter(formatter)
         root.addHandler(console)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    log_uncaught_exceptions(log_file if problem is None else None)
     return problem
 
 

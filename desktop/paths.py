@@ -42,6 +42,11 @@ class UserPaths:
         return self.log / "flasky.log"
 
     @property
+    def compiled_templates(self) -> Path:
+        """Where the app keeps its templates compiled, for the next launch."""
+        return self.cache / "templates"
+
+    @property
     def unpacked_builds(self) -> Path:
         """Where the one-file executable keeps the builds it has unpacked (freeze/onefile.py)."""
         return self.cache / "builds"

@@ -66,7 +66,7 @@ def save_geometry(path: Path, geometry: WindowGeometry) -> bool:
     return True
 
 
-class KeptGeometry:
+class AutosavedGeometry:
     """The window's geometry, saved to ``path`` SAVE_DELAY seconds after its last change, so a
     crash loses at most that much; ``save_now`` saves at once (when the window closes)."""
 

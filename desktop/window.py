@@ -14,7 +14,7 @@ from webview.menu import Menu, MenuAction, MenuSeparator
 from . import __version__
 from .events import PAGE_LOADED, Events
 from .paths import resource_path
-from .settings import MIN_HEIGHT, MIN_WIDTH, KeptGeometry
+from .settings import MIN_HEIGHT, MIN_WIDTH, AutosavedGeometry
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +42,23 @@ class AppWindow:
     """The app's one window on ``url``; its geometry is kept (and saved) as the user moves it."""
 
     def __init__(
-        self, url: str, kept: KeptGeometry, title: str = TITLE, events: Events | None = None
+        self,
+        url: str,
+        geometry: AutosavedGeometry,
+        title: str = TITLE,
+        events: Events | None = None,
     ):
         self.url = url
-        self.kept = kept
+        self.saved_geometry = geometry
         self.events = events or Events()
-        geometry = kept.geometry
+        initial = geometry.geometry
         self.window = webview.create_window(
             title,
             url,
-            width=geometry.width,
-            height=geometry.height,
-            x=geometry.x,
-            y=geometry.y,
+            width=initial.width,
+            height=initial.height,
+            x=initial.x,
+            y=initial.y,
             min_size=(MIN_WIDTH, MIN_HEIGHT),
             text_select=True,
             zoomable=True,
@@ -106,10 +110,10 @@ class AppWindow:
         )
 
     def _remember_size(self, width: int, height: int) -> None:
-        self.kept.change(width=width, height=height)
+        self.saved_geometry.change(width=width, height=height)
 
     def _remember_position(self, x: int, y: int) -> None:
-        self.kept.change(x=x, y=y)
+        self.saved_geometry.change(x=x, y=y)
 
     def _log_page(self) -> None:
         # run_js, not evaluate_js: the latter wraps the script in eval(), which the CSP forbids.

@@ -12,6 +12,8 @@ from desktop.events import PAGE_LOADED
 from harness.process import ROOT
 from harness.x11 import Geometry
 
+from .helpers import close_and_wait
+
 
 @pytest.fixture
 def plant(tmp_path, env, window_env):
@@ -81,7 +83,7 @@ def test_an_exception_in_the_main_thread_is_logged_and_told_in_one_line(plant, s
         def crash(*args):
             raise RuntimeError("planted in the main thread")
 
-        desktop.launcher.serve = crash
+        desktop.launcher.serve_until_stopped = crash
     """)
     app = start_app("--serve", env=env)
     assert app.wait() == 1
@@ -108,3 +110,21 @@ def test_an_exception_in_a_window_callback_is_logged_and_the_window_goes_on(
     wait_for_traceback(app, "planted in a window callback")
     screen.type_into(window, "Alice")
     app.wait_for_event(PAGE_LOADED, title="Hello, Alice! · Flasky")
+
+
+def test_an_app_that_cannot_be_built_says_so_in_the_window_and_exits_1(
+    plant, start_app, screen, window_env
+):
+    plant("""
+        import webapp
+
+        def broken(config=None):
+            raise RuntimeError("planted in the app's build")
+
+        webapp.create_app = broken
+    """)
+    app = start_app(env=window_env)
+    app.wait_for_event(PAGE_LOADED)
+    wait_for_traceback(app, "planted in the app's build")
+    assert close_and_wait(screen, app) == 1
+    assert "Flasky could not start. The log file has the details." in app.output()

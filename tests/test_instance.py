@@ -154,7 +154,7 @@ def test_a_socket_of_this_user_that_never_answers_costs_seconds_not_a_hang(addre
 @pytest.mark.window
 def test_a_launch_facing_a_socket_that_never_answers_says_so_and_exits_1(home, window_env):
     runtime = home / "runtime"
-    runtime.mkdir(mode=0o700, parents=True)
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
     address = instance_address(home / "data" / "Flasky", runtime)
     Path(address).parent.mkdir(mode=0o700)
     with squatter(address):
