@@ -14,7 +14,7 @@ import threading
 import time
 from typing import TextIO
 
-SERVING = "serving"  # the server answers; entry_url lets its holder in
+SERVING = "serving"  # the server listens (requests wait for the app); entry_url lets one in
 PAGE_LOADED = "page-loaded"  # the window loaded a page; shows: what it shows (PAGE_STATE)
 
 
