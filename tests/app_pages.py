@@ -8,7 +8,7 @@ EXAMPLE_ARGUMENTS = {
     "name": "Dave",
     "id": 1,
     "filename": "flasky.css",
-    "endpoint": "main.index",
+    "rule_endpoint": "main.index",
     "response_id": "no-such-response",
 }
 

@@ -18,6 +18,7 @@ PAGES = [
     "/request",
     "/context",
     "/routes",
+    "/routes/main.user",
     "/bad-request",
     "/response",
     "/responses",

@@ -24,6 +24,7 @@ PAGES = {
 # Pages reached from other pages (the tour, a page's panel, the routes), not from the navbar.
 MORE_PAGES = {
     "/responses": 200,
+    "/routes/main.index": 200,
 }
 
 

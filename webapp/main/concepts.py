@@ -81,6 +81,18 @@ CONCEPTS = [
         FLASK_DOCS + "api/#flask.Flask.url_map",
     ),
     Concept(
+        "main.route_function",
+        "Decorators",
+        "Decorators register handlers",
+        "A decorator is a function that takes a function. `@bp.route()` does not change the "
+        "view: it registers it as the handler of an event, a request for its URL, and Flask "
+        "calls it when that event comes.",
+        2,
+        FLASK_DOCS + "api/#flask.Flask.route",
+        {"rule_endpoint": "main.index"},
+        navbar=False,
+    ),
+    Concept(
         "main.bad_request",
         "Bad request",
         "Status codes",

@@ -18,6 +18,7 @@ from flask import (
 
 from ..extensions import moment
 from . import bp
+from .concepts import view_source
 from .forms import NameForm
 
 
@@ -84,7 +85,37 @@ def contexts():
 @bp.route("/routes")
 def routes():
     rules = sorted(current_app.url_map.iter_rules(), key=lambda rule: rule.rule)
-    return render_template("main/routes.html", rules=rules)
+    return render_template("main/routes.html", rules=rules, handlers=event_handlers())
+
+
+def event_handlers() -> list[tuple[str, str]]:
+    """The functions decorators registered for events other than a URL: (event, function)."""
+    app = current_app
+    handlers = [("before each request", f) for f in app.before_request_funcs.get(None, [])]
+    # Flask calls the after-request hooks last registered first.
+    handlers += [("after each request", f) for f in reversed(app.after_request_funcs.get(None, []))]
+    for code, by_exception in app.error_handler_spec.get(None, {}).items():
+        handlers += [
+            (f"the error {code} ({exception.__name__})" if code else f"any {exception.__name__}", f)
+            for exception, f in by_exception.items()
+        ]
+    handlers += [("each template", f) for f in app.template_context_processors.get(None, [])]
+    return [(event, f"{f.__module__}.{f.__qualname__}") for event, f in handlers]
+
+
+@bp.route("/routes/<rule_endpoint>")
+def route_function(rule_endpoint):
+    """The function a route's decorator registered for ``rule_endpoint``, with its source."""
+    function = current_app.view_functions.get(rule_endpoint)
+    if function is None:
+        abort(404)
+    return render_template(
+        "main/route_function.html",
+        endpoint=rule_endpoint,
+        function=f"{function.__module__}.{function.__qualname__}",
+        rules=sorted(current_app.url_map.iter_rules(rule_endpoint), key=lambda rule: rule.rule),
+        source=view_source(rule_endpoint),
+    )
 
 
 @bp.route("/bad-request")
