@@ -25,6 +25,7 @@ PAGES = [
     "/wsgi",
     "/threads",
     "/threads?size=8",
+    "/command-line",
     "/secret-key",
     "/csrf",
     "/session",

@@ -16,6 +16,7 @@ PAGES = {
     "/response": 200,
     "/wsgi": 200,
     "/threads": 200,
+    "/command-line": 200,
     "/secret-key": 200,
     "/csrf": 200,
     "/session": 200,

@@ -81,6 +81,16 @@ CONCEPTS = [
         FLASK_DOCS + "api/#flask.Flask.url_map",
     ),
     Concept(
+        "main.command_line",
+        "CLI",
+        "The command line",
+        "Flask's `flask` command, built on Click, replaced the book's Flask-Script: "
+        "`flask --app webapp run` starts a development server, `flask --app webapp routes` "
+        "prints the URL map. Here is their help, as Flask prints it for this app.",
+        2,
+        FLASK_DOCS + "cli/",
+    ),
+    Concept(
         "main.route_function",
         "Decorators",
         "Decorators register handlers",
