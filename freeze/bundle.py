@@ -27,9 +27,9 @@ ALLOWED_FILES = [
     "PYZ.pyz",
     # the app's pages: templates, static files and the web app's sources (for "view source")
     "webapp/templates/*.html",
-    "webapp/static/flasky.css",
+    "webapp/static/*.css",
+    "webapp/static/*.js",  # the app's own scripts (moment.js is the one vendored, below)
     "webapp/static/flasky.svg",
-    "webapp/static/moment-locale.js",
     "webapp/static/vendor/moment/*",
     "webapp/*.py",
     "flask_bootstrap/templates/base/*.html",
