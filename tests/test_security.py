@@ -29,6 +29,7 @@ PAGES = [
     "/secret-key",
     "/csrf",
     "/session",
+    "/tour",
     "/missing",
 ]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -35,7 +35,10 @@ def greeting(client) -> str:
 
 @pytest.fixture
 def alice(client):
+    """A client that gave its name, then opened the session page (which the tour notes in the
+    session the first time)."""
     submit_name(client, "Alice")
+    client.get("/session")
     return client
 
 

@@ -20,6 +20,7 @@ PAGES = {
     "/secret-key": 200,
     "/csrf": 200,
     "/session": 200,
+    "/tour": 200,
     "/no-such-page": 404,
 }
 # Pages reached from other pages (the tour, a page's panel, the routes), not from the navbar.

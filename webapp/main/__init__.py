@@ -14,5 +14,6 @@ from . import (
     secret_key,
     server,
     session_cookie,
+    tour,
     views,
 )

@@ -23,6 +23,7 @@ class Concept:
     navbar: bool = True  # others are reached from the tour and from the pages that link them
 
 
+# In the order of the book, as the tour goes; the navbar shows them in this order.
 CONCEPTS = [
     Concept(
         "main.index",
@@ -32,6 +33,28 @@ CONCEPTS = [
         "answers with a redirect, so reloading the page never submits the form twice.",
         4,
         FLASK_DOCS + "patterns/wtforms/",
+    ),
+    Concept(
+        "main.wsgi",
+        "WSGI",
+        "The server and WSGI",
+        "The web server hands every request to the application instance, an object of class "
+        "`Flask`, by calling it with the WSGI `environ`: a dictionary of the request, built by "
+        "the server. Here is this request's.",
+        2,
+        "https://peps.python.org/pep-3333/",
+    ),
+    Concept(
+        "main.route_function",
+        "Decorators",
+        "Decorators register handlers",
+        "A decorator is a function that takes a function. `@bp.route()` does not change the "
+        "view: it registers it as the handler of an event, a request for its URL, and Flask "
+        "calls it when that event comes.",
+        2,
+        FLASK_DOCS + "api/#flask.Flask.route",
+        {"rule_endpoint": "main.index"},
+        navbar=False,
     ),
     Concept(
         "main.user",
@@ -72,6 +95,16 @@ CONCEPTS = [
         FLASK_DOCS + "appcontext/",
     ),
     Concept(
+        "main.threads",
+        "Threads",
+        "Threads",
+        "A multithreaded server keeps a pool of threads and picks a free one for each request; "
+        "context globals such as `request` keep each thread's request apart. Send a burst and "
+        "see the pool at work.",
+        2,
+        FLASK_DOCS + "design/#thread-locals",
+    ),
+    Concept(
         "main.routes",
         "Routes",
         "The URL map",
@@ -81,25 +114,14 @@ CONCEPTS = [
         FLASK_DOCS + "api/#flask.Flask.url_map",
     ),
     Concept(
-        "main.command_line",
-        "CLI",
-        "The command line",
-        "Flask's `flask` command, built on Click, replaced the book's Flask-Script: "
-        "`flask --app webapp run` starts a development server, `flask --app webapp routes` "
-        "prints the URL map. Here is their help, as Flask prints it for this app.",
+        "main.responses",
+        "Responses",
+        "Responses as the app sent them",
+        "Every page has a panel at its foot with its own status line and headers. This page "
+        "lists the latest ones, so you can see what the browser follows before you see "
+        "anything: a redirect's `302` and its `Location`.",
         2,
-        FLASK_DOCS + "cli/",
-    ),
-    Concept(
-        "main.route_function",
-        "Decorators",
-        "Decorators register handlers",
-        "A decorator is a function that takes a function. `@bp.route()` does not change the "
-        "view: it registers it as the handler of an event, a request for its URL, and Flask "
-        "calls it when that event comes.",
-        2,
-        FLASK_DOCS + "api/#flask.Flask.route",
-        {"rule_endpoint": "main.index"},
+        FLASK_DOCS + "api/#flask.Response",
         navbar=False,
     ),
     Concept(
@@ -130,45 +152,14 @@ CONCEPTS = [
         FLASK_DOCS + "api/#flask.redirect",
     ),
     Concept(
-        "main.wsgi",
-        "WSGI",
-        "The server and WSGI",
-        "The web server hands every request to the application instance, an object of class "
-        "`Flask`, by calling it with the WSGI `environ`: a dictionary of the request, built by "
-        "the server. Here is this request's.",
+        "main.command_line",
+        "CLI",
+        "The command line",
+        "Flask's `flask` command, built on Click, replaced the book's Flask-Script: "
+        "`flask --app webapp run` starts a development server, `flask --app webapp routes` "
+        "prints the URL map. Here is their help, as Flask prints it for this app.",
         2,
-        "https://peps.python.org/pep-3333/",
-    ),
-    Concept(
-        "main.threads",
-        "Threads",
-        "Threads",
-        "A multithreaded server keeps a pool of threads and picks a free one for each request; "
-        "context globals such as `request` keep each thread's request apart. Send a burst and "
-        "see the pool at work.",
-        2,
-        FLASK_DOCS + "design/#thread-locals",
-    ),
-    Concept(
-        "main.responses",
-        "Responses",
-        "Responses as the app sent them",
-        "Every page has a panel at its foot with its own status line and headers. This page "
-        "lists the latest ones, so you can see what the browser follows before you see "
-        "anything: a redirect's `302` and its `Location`.",
-        2,
-        FLASK_DOCS + "api/#flask.Response",
-        navbar=False,
-    ),
-    Concept(
-        "main.secret_key",
-        "Secret key",
-        "SECRET_KEY",
-        "Flask signs the session cookie, and Flask-WTF each form's CSRF token, with "
-        "`SECRET_KEY`. Whoever knows it can forge both, so it stays out of the code. This page "
-        "says where this app's key came from, never what it is.",
-        4,
-        FLASK_DOCS + "config/#SECRET_KEY",
+        FLASK_DOCS + "cli/",
     ),
     Concept(
         "main.csrf_demo",
@@ -179,6 +170,16 @@ CONCEPTS = [
         "one the app accepts.",
         4,
         "https://flask-wtf.readthedocs.io/en/stable/csrf/",
+    ),
+    Concept(
+        "main.secret_key",
+        "Secret key",
+        "SECRET_KEY",
+        "Flask signs the session cookie, and Flask-WTF each form's CSRF token, with "
+        "`SECRET_KEY`. Whoever knows it can forge both, so it stays out of the code. This page "
+        "says where this app's key came from, never what it is.",
+        4,
+        FLASK_DOCS + "config/#SECRET_KEY",
     ),
     Concept(
         "main.session_cookie",
