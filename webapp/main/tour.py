@@ -109,8 +109,8 @@ NOTES = [
     Note(
         4,
         37,
-        "CSRF attack: occurs when a malicious website sends requests to a different website on "
-        "which the victim is logged in",
+        "CSRF, Cross-Site Request Forgergy, attack: occurs when a malicious website sends "
+        "requests to a different website on which the victim is logged in",
         "main.csrf_demo",
     ),
     Note(
