@@ -138,3 +138,11 @@ def test_a_bad_burst_size_gets_a_clear_message_and_no_burst(client, size, messag
     assert response.status_code == 200
     assert f'<div class="invalid-feedback">{message}</div>' in response.text
     assert "data-burst-size" not in response.text
+
+
+def test_with_two_servers_in_the_process_the_page_shows_its_own_servers_pool(app, served):
+    with start_server(app):  # another pool of eight, with the same thread names
+        _status, page = get(served, "/threads")
+    pool = re.search(r"\(((?:waitress-\d+, )*waitress-\d+)\)", page).group(1).split(", ")
+    assert "keeps a pool of <strong>8</strong> threads" in page
+    assert pool == [f"waitress-{number}" for number in range(8)]

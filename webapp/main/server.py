@@ -1,6 +1,5 @@
 """The server and WSGI, and its threads (chapter 2): how a request reaches the application."""
 
-import re
 import threading
 import time
 from importlib.metadata import PackageNotFoundError, version
@@ -51,7 +50,6 @@ SERVER_KEYS = {
     "werkzeug.socket": "werkzeug",
     "gunicorn.socket": "gunicorn",
 }
-POOL_THREAD = re.compile(r"waitress-\d+")
 
 
 def shown_value(key: str, value: object) -> str:
@@ -113,10 +111,19 @@ def wsgi():
     )
 
 
-def pool_threads() -> list[str]:
-    """The names of Waitress's pool threads alive in this process, in order."""
-    names = [thread.name for thread in threading.enumerate() if POOL_THREAD.fullmatch(thread.name)]
-    return sorted(names, key=lambda name: int(name.rpartition("-")[2]))
+def pool_threads(environ: dict) -> list[str]:
+    """The names of the pool threads of the Waitress server that handed over this request (a
+    process may run more than one server); none under another server.
+
+    Waitress tells the application nothing of its pool: this follows the request's channel to
+    its server's task dispatcher, whose thread numbers name the threads ("waitress-3")."""
+    channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
+    dispatcher = getattr(getattr(channel, "server", None), "task_dispatcher", None)
+    if dispatcher is None:
+        return []
+    with dispatcher.lock:
+        numbers = sorted(dispatcher.threads)
+    return [f"waitress-{number}" for number in numbers]
 
 
 @bp.route("/threads")
@@ -128,7 +135,7 @@ def threads():
         form=form,
         burst=burst,
         this_thread=threading.current_thread().name,
-        pool=pool_threads(),
+        pool=pool_threads(request.environ),
         all_threads=sorted(threading.enumerate(), key=lambda thread: thread.name),
         probe_seconds=PROBE_SECONDS,
     )
