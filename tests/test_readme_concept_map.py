@@ -68,3 +68,10 @@ def test_every_page_the_pages_table_names_is_a_rule_of_the_app(app):
     assert set(named) <= rules, set(named) - rules
     pages = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("main.")}
     assert pages - {"/flask-moment.js", "/threads/probe", "/responses/<response_id>"} <= set(named)
+
+
+def test_every_screenshot_the_readme_shows_is_in_docs():
+    text = README.read_text(encoding="utf-8")
+    shown = re.findall(r"docs/screenshots/[\w.-]+\.png", text)
+    assert len(shown) > 40
+    assert [path for path in shown if not (ROOT / path).is_file()] == []

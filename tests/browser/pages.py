@@ -56,8 +56,58 @@ def every_page(page: Page) -> Iterator[tuple[str, Response]]:
     for path in [*PAGES, *MORE_PAGES]:
         if path != "/":
             yield path.strip("/").replace("/", "-").lower(), page.goto(path)
+    for name, show in DEMOS.items():
+        yield name, show(page)
 
 
 def page_count() -> int:
     """How many pages ``every_page`` opens."""
-    return len(PAGES) + len(MORE_PAGES) + 2
+    return len(PAGES) + len(MORE_PAGES) + 2 + len(DEMOS)
+
+
+def click_and_wait(page: Page, button) -> Response:
+    with page.expect_navigation() as navigation:
+        button.click()
+    return navigation.value
+
+
+def send_a_burst(page: Page) -> Response:
+    """The threads page once a burst of eight requests has been answered."""
+    response = page.goto("/threads?size=8")
+    expect(page.get_by_role("status")).to_contain_text("8 of 8 requests answered")
+    return response
+
+
+def tamper_with_the_session(page: Page) -> Response:
+    """The session page just after its cookie was tampered with (the session is set aside)."""
+    page.goto("/session")
+    button = page.get_by_role("button", name="Tamper with my session cookie")
+    response = click_and_wait(page, button)
+    expect(page.locator(".signature-check")).to_contain_text("Flask refused this cookie")
+    return response
+
+
+def send_a_forged_form(page: Page) -> Response:
+    """The friendly 400 a form without a token gets."""
+    page.goto("/csrf")
+    form = page.get_by_role("region", name="As another site would send it")
+    return click_and_wait(page, form.get_by_role("button"))
+
+
+def open_the_response_panel_after_a_redirect(page: Page) -> Response:
+    """The home page reached through /redirect, its response panel open and in view."""
+    response = page.goto("/redirect")
+    panel = page.locator("details.response-panel")
+    panel.locator("summary").click()
+    expect(panel.locator(".response-text")).to_contain_text("200 OK")
+    panel.scroll_into_view_if_needed()
+    return response
+
+
+# Pages in the state a demo leaves them in, by name, and how to get there.
+DEMOS = {
+    "threads-burst": send_a_burst,
+    "session-tampered": tamper_with_the_session,
+    "csrf-refused": send_a_forged_form,
+    "index-response-panel": open_the_response_panel_after_a_redirect,
+}
