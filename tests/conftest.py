@@ -1,3 +1,4 @@
+import subprocess
 import sys
 from pathlib import Path
 
@@ -5,10 +6,12 @@ import pytest
 from hypothesis import settings
 
 from desktop.events import PAGE_LOADED
-from harness.process import SOURCE_COMMAND, AppProcess, user_environment
+from harness.process import ROOT, SOURCE_COMMAND, AppProcess, user_environment
 from harness.x11 import Screen, virtual_screen
 from webapp import create_app
 from webapp.config import TestingConfig
+
+from .helpers import EXECUTABLE
 
 # `make test` runs a quick profile; `make fuzz` passes --hypothesis-profile=fuzz.
 settings.register_profile("quick", max_examples=60, deadline=None)
@@ -94,3 +97,17 @@ def open_window(start_app):
         return app
 
     return open_
+
+
+@pytest.fixture(scope="session")
+def frozen() -> list[str]:
+    """The command that runs the frozen app, once `make dist` has built it."""
+    result = subprocess.run(
+        ["make", "--no-print-directory", "dist"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, f"make dist failed:\n{result.stdout}\n{result.stderr}"
+    return [str(EXECUTABLE)]

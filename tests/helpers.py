@@ -3,8 +3,12 @@
 import re
 import socket
 
-from harness.process import AppProcess
+from harness.process import ROOT, AppProcess
 from harness.x11 import Screen
+
+DIST = ROOT / "dist"
+EXECUTABLE = DIST / "flasky"  # the one file that `make dist` builds (the `frozen` fixture)
+NOBODY = 65534  # the user id of `nobody`, to run the app as a user who is not root
 
 
 def csrf_token(client, path="/") -> str:

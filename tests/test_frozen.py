@@ -24,29 +24,12 @@ from freeze.bundle import unexpected_files, unexpected_packages
 from freeze.section import build_id, find_section
 from harness.process import ROOT, run_main, user_environment
 
-from .helpers import close_and_wait, port_is_free
+from .helpers import DIST, EXECUTABLE, NOBODY, close_and_wait, port_is_free
 
 pytestmark = pytest.mark.window
 
-DIST = ROOT / "dist"
-EXECUTABLE = DIST / "flasky"
 FOLDER = DIST / "flasky-onedir"
 BUILD_PYTHON = ROOT / "build" / "venv" / "bin" / "python"
-NOBODY = 65534
-
-
-@pytest.fixture(scope="session")
-def frozen() -> list[str]:
-    """The command that runs the frozen app, once `make dist` has built it."""
-    result = subprocess.run(
-        ["make", "--no-print-directory", "dist"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert result.returncode == 0, f"make dist failed:\n{result.stdout}\n{result.stderr}"
-    return [str(EXECUTABLE)]
 
 
 @pytest.fixture

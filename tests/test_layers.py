@@ -59,3 +59,19 @@ def test_the_allowed_imports_have_no_cycle():
 def test_every_package_is_in_a_layer():
     packages = {path.parent.name for path in ROOT.glob("*/*.py")} - {"build", "dist", "tests"}
     assert packages <= set(MAY_IMPORT)
+
+
+def test_no_test_module_imports_another():
+    """What tests share lives in conftest.py, helpers.py and harness/, not in a test module."""
+    importing = []
+    for file in sorted((ROOT / "tests").rglob("test_*.py")):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(alias.name for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            if any(name.split(".")[-1].startswith("test_") for name in names):
+                importing.append(file.relative_to(ROOT).as_posix())
+    assert importing == []

@@ -25,8 +25,7 @@ from desktop.sandbox import (
 )
 from harness.process import ROOT, AppProcess, user_environment
 
-from . import test_frozen
-from .test_frozen import EXECUTABLE, NOBODY
+from .helpers import EXECUTABLE, NOBODY
 
 DENY_USER_NAMESPACES = Path(__file__).with_name("deny_user_namespaces.py")
 DENIED = {"EPERM": "Operation not permitted", "EACCES": "Permission denied"}
@@ -128,8 +127,6 @@ def test_apparmors_restriction_of_user_namespaces_is_read_from_its_setting(
 
 
 # --- The frozen app, run by a normal user: as root, the app turns the whole sandbox off ---
-
-frozen = test_frozen.frozen  # the fixture that runs `make dist`, once a session
 
 AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
 WARNING = (
