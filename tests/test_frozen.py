@@ -10,7 +10,6 @@ import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,9 +21,9 @@ from desktop import __version__
 from desktop.events import PAGE_LOADED, SERVING
 from freeze.bundle import unexpected_files, unexpected_packages
 from freeze.section import build_id, find_section
-from harness.process import ROOT, run_main, user_environment
+from harness.process import ROOT, run_main
 
-from .helpers import DIST, EXECUTABLE, NOBODY, close_and_wait, port_is_free
+from .helpers import DIST, EXECUTABLE, close_and_wait, port_is_free
 
 pytestmark = pytest.mark.window
 
@@ -295,24 +294,6 @@ def test_frozen_app_writes_nothing_next_to_itself(frozen, open_window, screen, e
     app.send(signal.SIGTERM)
     assert app.wait() == 0
     assert sorted(DIST.rglob("*")) == before
-
-
-@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run the app as another user")
-def test_frozen_app_run_by_a_normal_user_keeps_the_web_engine_sandbox(frozen, open_window, xvfb):
-    # The one file and the user's home, where the user `nobody` can read and write them.
-    with tempfile.TemporaryDirectory() as folder:
-        Path(folder).chmod(0o755)
-        home = Path(folder) / "home"
-        (home / "tmp").mkdir(parents=True)
-        executable = Path(shutil.copy(EXECUTABLE, folder))
-        for path in [home, home / "tmp", executable]:
-            os.chown(path, NOBODY, NOBODY)
-        env = user_environment(home, display=xvfb, TMPDIR=str(home / "tmp"))
-        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-        app = open_window(env, command=[*command, str(executable)])
-        assert sandboxed(app.descendants())
-        app.send(signal.SIGTERM)
-        assert app.wait() == 0
 
 
 def test_bundle_holds_only_what_its_allow_list_allows(frozen):
