@@ -2,10 +2,12 @@
 
 import json
 import re
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import TimestampSigner
+from itsdangerous.encoding import base64_encode
 
 from webapp.main.session_cookie import decode_data
 
@@ -23,6 +25,14 @@ def cookie(client, name=SESSION):
 def press(client, action: str):
     """Press a button of the session page, as a user does."""
     return client.post(f"/session/{action}", data={"csrf_token": csrf_token(client, "/session")})
+
+
+def tamper(client):
+    """Press "tamper"; the response, and the session cookie the browser sent with it (Flask
+    signs a lasting session again on every page, so it is read just before)."""
+    token = csrf_token(client, "/session")
+    sent = cookie(client)
+    return client.post("/session/tamper", data={"csrf_token": token}), sent
 
 
 def set_cookies(response) -> dict[str, str]:
@@ -57,8 +67,7 @@ def test_the_page_shows_the_cookie_as_the_browser_sent_it_split_in_three(alice):
 
 
 def test_tampering_changes_one_character_of_the_data_and_keeps_the_signature(alice):
-    original = cookie(alice)
-    response = press(alice, "tamper")
+    response, original = tamper(alice)
     assert response.status_code == 302
     assert set(set_cookies(response)) == {SESSION, SET_ASIDE}  # Flask's own did not replace it
     changed = cookie(alice)
@@ -78,8 +87,7 @@ def test_after_tampering_the_session_is_empty(alice):
 
 
 def test_restore_gives_back_the_very_cookie_and_the_session(alice):
-    original = cookie(alice)
-    press(alice, "tamper")
+    _response, original = tamper(alice)
     alice.get("/session")
     response = press(alice, "restore")
     assert cookie(alice) == original
@@ -110,8 +118,7 @@ def test_a_name_given_after_tampering_is_kept_or_replaced_as_the_user_chooses(cl
 
 
 def test_restore_wins_over_a_session_made_after_tampering(alice):
-    original = cookie(alice)
-    press(alice, "tamper")
+    _response, original = tamper(alice)
     submit_name(alice, "Bob")  # a lasting session, which Flask refreshes on every response
     response = press(alice, "restore")
     assert list(set_cookies(response)) == [SESSION, SET_ASIDE]
@@ -152,9 +159,20 @@ def test_without_csrf_a_tamper_with_no_valid_cookie_is_refused_with_a_message(ap
     assert "no valid session cookie to tamper with" in client.get("/session").text
 
 
+def forged(data: bytes, compressed: bool = False) -> str:
+    """A cookie with ``data`` in its first part, and a timestamp and signature of nothing."""
+    encoded = base64_encode(zlib.compress(data) if compressed else data).decode()
+    return f"{'.' if compressed else ''}{encoded}.abc.def"
+
+
 @pytest.mark.parametrize(
     "value",
-    ["hello", "a.b", "..", ".", "a..b", "x" * 4000, "%ff.%fe.%fd", "é.ü.ß", "a.b.c", ".a.b.c"],
+    [
+        *["hello", "a.b", "..", ".", "a..b", "x" * 4000, "%ff.%fe.%fd", "é.ü.ß", "a.b.c", ".a.b.c"],
+        forged(b'{"name": "\\ud800"}'),  # a lone surrogate
+        forged(b"[" * 3000),  # nested deeper than Python's JSON reader goes
+        forged(b"[" * 3_000_000, compressed=True),  # 3 MB in a 4 KB cookie
+    ],
 )
 def test_a_cookie_that_is_not_a_session_cookie_gets_a_clear_message(client, value):
     client.set_cookie(SESSION, value)
@@ -185,3 +203,11 @@ def test_other_cookies_are_listed_and_the_access_cookie_is_masked(alice):
     page = alice.get("/session").text
     assert "<code>answer</code>" in page and "<code>42</code>" in page
     assert "the-launch-token-value" not in page
+
+
+@pytest.mark.filterwarnings("ignore:The 'flasky_session' cookie is too large")
+def test_a_cookie_that_inflates_to_megabytes_is_not_shown(client):
+    client.set_cookie(SESSION, forged(b"[" * 3_000_000, compressed=True))
+    response = client.get("/session")
+    assert "nothing that decodes" in response.text
+    assert len(response.data) < 100_000

@@ -6,7 +6,6 @@ key and kept as long as the session would be; "restore" gives it back as it was.
 """
 
 import json
-import re
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +25,7 @@ from ..masking import mask_cookie_values
 from . import bp
 
 HELD_SALT = "flasky-session-set-aside"
+LARGEST_DATA = 64 * 1024  # what the page decodes of a cookie's data (a cookie is 4 KB at most)
 
 
 def session_serializer(secret_key: str | None = None) -> URLSafeTimedSerializer:
@@ -85,9 +85,15 @@ def split_session_cookie(value: str) -> CookieParts | None:
 
 
 def decode_data(data: str) -> str | None:
+    """The JSON text a cookie's data part holds, or None when it holds none (or too much)."""
     try:
         raw = base64_decode(data.removeprefix("."))
-        return (zlib.decompress(raw) if data.startswith(".") else raw).decode("utf-8")
+        if data.startswith("."):
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(raw, LARGEST_DATA)
+            if inflater.unconsumed_tail:
+                return None
+        return raw.decode("utf-8")
     except (BadData, zlib.error, UnicodeDecodeError):
         return None
 
@@ -107,35 +113,48 @@ def decode_time(timestamp: str) -> datetime | None:
 
 
 def pretty_json(text: str) -> str:
+    """JSON text indented for reading, or as it is when it is not JSON."""
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
         return text
+    pretty = json.dumps(data, indent=2, ensure_ascii=False)
+    if not pretty.isascii() and not is_utf8(pretty):  # lone surrogates, from a forged cookie
+        return json.dumps(data, indent=2)
+    return pretty
 
 
-def change_one_character(text: str) -> str:
-    """``text`` with one letter or digit changed: the last of the name, if it has one, else the
-    last at the end of a string."""
-    name = re.search(r'"name":"[^"]*?([A-Za-z0-9])"', text)
-    string_ends = [found.start() for found in re.finditer(r'[A-Za-z0-9](?=")', text)]
-    if not (name or string_ends):
-        raise ValueError("nothing to change")
-    at = name.start(1) if name else string_ends[-1]
-    character = text[at]
-    changed = {"z": "a", "Z": "A", "9": "0"}.get(character) or chr(ord(character) + 1)
-    return text[:at] + changed + text[at + 1 :]
+def is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def next_character(character: str) -> str:
+    """Another character in place of ``character``: the next letter or digit, or an "x"."""
+    wrapped = {"z": "a", "Z": "A", "9": "0"}.get(character)
+    if wrapped or not (character.isascii() and character.isalnum()):
+        return wrapped or "x"
+    return chr(ord(character) + 1)
 
 
 def tampered(value: str) -> str:
-    """The session cookie ``value`` with one character of its data changed, re-encoded, and its
-    timestamp and signature kept: what someone editing their cookie would do."""
+    """The session cookie ``value`` (a valid one) with one character of its data changed (the
+    last of the name, else of another text in it), written as Flask writes it, and its timestamp
+    and signature kept: what someone editing their cookie would do."""
     parts = split_session_cookie(value)
-    try:
-        data = encode_data(change_one_character(parts.json), parts.compressed)
-    except ValueError:  # no data to change: change the signature instead
+    serializer = current_app.session_interface.serializer
+    data = serializer.loads(parts.json)
+    texts = sorted(key for key, item in data.items() if isinstance(item, str) and item)
+    if not texts:  # nothing to change in the data: change the signature instead
         first = "B" if parts.signature[0] == "A" else "A"
         return f"{parts.data}.{parts.timestamp}.{first}{parts.signature[1:]}"
-    return f"{data}.{parts.timestamp}.{parts.signature}"
+    key = "name" if "name" in texts else texts[-1]
+    data[key] = data[key][:-1] + next_character(data[key][-1])
+    changed = encode_data(serializer.dumps(data), parts.compressed)
+    return f"{changed}.{parts.timestamp}.{parts.signature}"
 
 
 def held_cookie_name() -> str:
