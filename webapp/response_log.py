@@ -27,10 +27,6 @@ class SentResponse:
     status: str
     headers: list[tuple[str, str]]
 
-    @property
-    def is_redirect(self) -> bool:
-        return self.status.startswith("3")
-
 
 class ResponseLog:
     """The latest ``size`` HTML responses, by id; safe to use from many threads."""

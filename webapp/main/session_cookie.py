@@ -246,7 +246,6 @@ def session_cookie():
                 if key not in (name, held_cookie_name())
             }
         ),
-        lifetime_days=current_app.permanent_session_lifetime.days,
     )
 
 
