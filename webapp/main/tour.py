@@ -122,7 +122,7 @@ NOTES = [
     Note(
         4,
         37,
-        "e.g. app = Flask(__name__); app.config['SECRET_KEY'] = 'hard to guess string'",
+        "e.g. app = Flask(__name__); app.config['SECRET_KEY'] = '…' (a string in the code)",
         "main.secret_key",
     ),
     Note(4, 38, "SECRET_KEY: general-purpose encryption key used by Flask", "main.secret_key"),
