@@ -9,7 +9,7 @@ request must name the server's own host, and carry the launch token, either as
 import hmac
 import secrets
 from html import escape
-from http.cookies import CookieError, SimpleCookie
+from http.cookies import CookieError, Morsel, SimpleCookie
 from urllib.parse import parse_qsl, quote, urlencode
 
 ACCESS_COOKIE = "flasky_access"
@@ -20,6 +20,17 @@ ENTRY = "flasky.entry"
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def find_cookie(header: str, name: str) -> Morsel | None:
+    """The cookie ``name`` in a Cookie or Set-Cookie header's value; None if it has none or
+    cannot be read."""
+    cookies = SimpleCookie()
+    try:
+        cookies.load(header)
+    except CookieError:
+        return None
+    return cookies.get(name)
 
 
 def entry_url(base_url: str, token: str) -> str:
@@ -65,12 +76,7 @@ class AccessGuard:
         return value is not None and hmac.compare_digest(value.encode(), self.token.encode())
 
     def _cookie(self, environ) -> str | None:
-        cookies = SimpleCookie()
-        try:
-            cookies.load(environ.get("HTTP_COOKIE", ""))
-        except CookieError:
-            return None
-        morsel = cookies.get(ACCESS_COOKIE)
+        morsel = find_cookie(environ.get("HTTP_COOKIE", ""), ACCESS_COOKIE)
         return morsel.value if morsel else None
 
     def _trade_token_for_cookie(self, environ, query, start_response):

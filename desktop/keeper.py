@@ -15,10 +15,10 @@ import logging
 import threading
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from http.cookies import CookieError, Morsel, SimpleCookie
+from http.cookies import Morsel
 from pathlib import Path
 
-from .access import ENTRY
+from .access import ENTRY, find_cookie
 from .files import write_atomically
 
 log = logging.getLogger(__name__)
@@ -124,14 +124,9 @@ class SessionKeeper:
             return None
         return kept
 
-    def _morsel(self, cookies: str) -> Morsel | None:
+    def _morsel(self, header: str) -> Morsel | None:
         """The session cookie in a Set-Cookie or Cookie header's value, if it has one."""
-        parsed = SimpleCookie()
-        try:
-            parsed.load(cookies)
-        except CookieError:
-            return None
-        return parsed.get(self.cookie_name)
+        return find_cookie(header, self.cookie_name)
 
 
 def expiry(morsel: Morsel) -> datetime:

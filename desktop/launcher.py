@@ -1,7 +1,6 @@
 """What a launch does: prepare the user's files and the server, then show the app one way."""
 
 import logging
-import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from .logs import log_uncaught_exceptions, setup_logging
 from .paths import UserPaths, is_writable, user_paths
 from .sandbox import prepare_web_engine_sandbox
 from .secret import load_or_create_secret_key
-from .selftest import self_test
 from .server import BuiltInBackground, Server, ServerNotReady, start_server
 from .settings import AutosavedGeometry, load_geometry
 from .signals import StopSignals
@@ -143,6 +141,8 @@ def no_window(problem: str) -> int:
 
 
 def run_self_test(setup: AppSetup) -> int:
+    from .selftest import self_test  # here, not at the top: a window need not import it
+
     with setup.serving(0) as (_, _, url):
         passed, summary = self_test(url)
     report(setup, f"Self-test {'passed' if passed else 'failed'}: {summary}.")
@@ -150,6 +150,8 @@ def run_self_test(setup: AppSetup) -> int:
 
 
 def serve_until_stopped(setup: AppSetup, port: int, stop: StopSignals, open_browser: bool) -> int:
+    import webbrowser  # here, not at the top: a window need not import it
+
     with setup.serving(port) as (_, _, url):
         report(setup, f"Flasky is serving on {url} (press Ctrl-C to stop).")
         if open_browser:
