@@ -2,6 +2,7 @@
 
 import os
 import sys
+import time
 
 import click
 
@@ -57,6 +58,7 @@ def command(mode: str | None, port: int | None, debug: bool, events: bool) -> in
             display=os.environ.get("DISPLAY"),
             wayland_display=os.environ.get("WAYLAND_DISPLAY"),
             qpa_platform=os.environ.get("QT_QPA_PLATFORM"),
+            started_at=time.monotonic(),
         )
     )
 

@@ -2,7 +2,10 @@
 line on standard output, with ``--events``. The one definition of them: every reader imports it.
 
     {"event": "serving", "at": 12.5, "url": "http://127.0.0.1:PORT/", "entry_url": "...?token=..."}
-    {"event": "page-loaded", "at": 13.1, "url": "...", "title": "...", "shows": {...}}
+    {"event": "page-loaded", "at": 13.1, "url": "...", "title": "...", "shows": {...},
+     "timing": {"fetch_start": 12.9, ...}}
+    {"event": "milestone", "at": 12.4, "name": "app-built"}
+    {"event": "request", "at": 12.8, "end": 12.9, "method": "GET", "path": "/", "status": 200}
 
 ``at`` is when it happened on the system's monotonic clock (``time.monotonic()``, shared by
 every process on Linux), so a reader can time it without counting the time it took to tell.
@@ -16,6 +19,13 @@ from typing import TextIO
 
 SERVING = "serving"  # the server listens (requests wait for the app); entry_url lets one in
 PAGE_LOADED = "page-loaded"  # the window loaded a page; shows: what it shows (PAGE_STATE)
+MILESTONE = "milestone"  # a step of the launch (MILESTONES), for a timeline of where time goes
+REQUEST = "request"  # the server answered a request: from ``at`` to ``end``; never the query
+
+# The steps of a launch, in the order they usually come: the command line parsed (Python
+# started and the launcher imported), the user's files and config prepared, Flask imported and
+# the app built (on its own thread), the window shown.
+MILESTONES = ("command-line", "prepared", "app-built", "window-shown")
 
 
 class Events:
@@ -42,6 +52,53 @@ class Events:
         with self._lock:
             self._stream.write(line + "\n")
             self._stream.flush()
+
+
+class ReportedRequests:
+    """WSGI middleware: a ``request`` event for each request ``app`` answers, once its answer
+    is sent, with its path (never the query string, which may hold the entry token)."""
+
+    def __init__(self, app, events: Events):
+        self.app = app
+        self.events = events
+
+    def __call__(self, environ, start_response):
+        started = time.monotonic()
+        statuses = []
+
+        def record_status(status, headers, exc_info=None):
+            statuses.append(int(status.split()[0]))
+            return start_response(status, headers, exc_info)
+
+        return _Answer(
+            self.app(environ, record_status),
+            lambda: self.events.emit(
+                REQUEST,
+                at=started,
+                end=time.monotonic(),
+                method=environ["REQUEST_METHOD"],
+                path=environ.get("PATH_INFO", ""),
+                status=statuses[-1] if statuses else None,
+            ),
+        )
+
+
+class _Answer:
+    """A WSGI answer's body that calls ``on_close`` once the server has sent it."""
+
+    def __init__(self, body, on_close):
+        self._body = body
+        self._on_close = on_close
+
+    def __iter__(self):
+        return iter(self._body)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self._body, "close"):
+                self._body.close()
+        finally:
+            self._on_close()
 
 
 def parse_event(line: str) -> dict | None:

@@ -12,7 +12,7 @@ from webapp import create_app
 from webapp.config import Config, KeySource, load_config
 
 from .access import ACCESS_COOKIE, AccessGuard, entry_url, new_token
-from .events import SERVING, Events
+from .events import MILESTONE, SERVING, Events, ReportedRequests
 from .gui import backend_problem, display_problem
 from .instance import SingleInstance, instance_address
 from .keeper import SessionKeeper
@@ -49,6 +49,7 @@ class Options:
     display: str | None = None
     wayland_display: str | None = None
     qpa_platform: str | None = None
+    started_at: float | None = None  # time.monotonic() when the command line was parsed
 
 
 @dataclass
@@ -73,16 +74,23 @@ class AppSetup:
         ``keep_session``, the session is kept on disk (desktop/keeper.py): for the window only,
         since another client (a browser) would share the one file. The app is built here, not
         earlier, so a launch that finds Flasky already running never builds it."""
-        built = BuiltInBackground(lambda: create_app(self.config))
+        built = BuiltInBackground(self._build_app)
         app = AccessGuard(built, self.token)
         if keep_session:
             app = SessionKeeper(app, self.paths.kept_session, self.config.SESSION_COOKIE_NAME)
+        if self.events.enabled:
+            app = ReportedRequests(app, self.events)
         with start_server(app, port) as server:
             if wait:
                 server.wait_until_ready(headers={"Cookie": f"{ACCESS_COOKIE}={self.token}"})
             url = entry_url(server.url, self.token)
             self.events.emit(SERVING, url=server.url, entry_url=url)
             yield server, built, url
+
+    def _build_app(self):
+        app = create_app(self.config)
+        self.events.emit(MILESTONE, name="app-built")
+        return app
 
 
 def prepare(options: Options) -> AppSetup:
@@ -100,7 +108,10 @@ def prepare(options: Options) -> AppSetup:
     config = load_config("desktop", stored_key=lambda: load_or_create_secret_key(paths.secret_key))
     config.TEMPLATE_CACHE_FOLDER = paths.compiled_templates
     saving = data_is_writable and config.SECRET_KEY_SOURCE is not KeySource.EPHEMERAL
-    return AppSetup(paths, config, saving, Events.to_stdout(options.events))
+    events = Events.to_stdout(options.events)
+    events.emit(MILESTONE, at=options.started_at, name="command-line")
+    events.emit(MILESTONE, name="prepared")
+    return AppSetup(paths, config, saving, events)
 
 
 def run(options: Options) -> int:

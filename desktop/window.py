@@ -12,7 +12,7 @@ import webview
 from webview.menu import Menu, MenuAction, MenuSeparator
 
 from . import __version__
-from .events import PAGE_LOADED, Events
+from .events import MILESTONE, PAGE_LOADED, Events
 from .paths import resource_path
 from .settings import MIN_HEIGHT, MIN_WIDTH, AutosavedGeometry
 
@@ -36,6 +36,21 @@ PAGE_STATE = """JSON.stringify({
         entry => ({type: entry.type, redirects: entry.redirectCount})
     )[0],
 })"""
+
+# When the web engine fetched, answered, parsed, painted and loaded the page, in milliseconds
+# of the page's clock, with that clock's "now" to place them on the monotonic one.
+PAGE_TIMING = """JSON.stringify((() => {
+    const page = performance.getEntriesByType("navigation")[0] || {};
+    const paint = performance.getEntriesByName("first-contentful-paint")[0] || {};
+    return {
+        now: performance.now(),
+        fetch_start: page.fetchStart,
+        response_end: page.responseEnd,
+        dom_content_loaded: page.domContentLoadedEventEnd,
+        first_contentful_paint: paint.startTime,
+        load_end: page.loadEventEnd,
+    };
+})())"""
 
 
 class AppWindow:
@@ -66,6 +81,7 @@ class AppWindow:
         self.window.events.resized += self._remember_size
         self.window.events.moved += self._remember_position
         self.window.events.loaded += self._log_page
+        self.window.events.shown += lambda: self.events.emit(MILESTONE, name="window-shown")
 
     def run(self, storage: Path | None) -> None:
         """Show the window and run the GUI loop until it closes; ``storage`` keeps cookies."""
@@ -123,4 +139,18 @@ class AppWindow:
         log.info("Page loaded: %s (%s)", url, title)
         if self.events.enabled:
             shows = json.loads(self.window.run_js(PAGE_STATE))
-            self.events.emit(PAGE_LOADED, at=loaded_at, url=url, title=title, shows=shows)
+            timing = self._page_timing()
+            self.events.emit(
+                PAGE_LOADED, at=loaded_at, url=url, title=title, shows=shows, timing=timing
+            )
+
+    def _page_timing(self) -> dict[str, float | None]:
+        """PAGE_TIMING on the monotonic clock (None for what has not happened)."""
+        before = time.monotonic()
+        page = json.loads(self.window.run_js(PAGE_TIMING))
+        now = (before + time.monotonic()) / 2  # when the page read its clock, give or take
+        page_now = page.pop("now")
+        return {
+            name: round(now - (page_now - value) / 1000, 4) if value else None
+            for name, value in page.items()
+        }

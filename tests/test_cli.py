@@ -174,6 +174,12 @@ def test_with_events_standard_output_carries_only_events(env):
     result = run_main("--self-test", "--events", env=env)
     assert result.returncode == 0
     events = [parse_event(line) for line in result.stdout.splitlines()]
-    assert [event["event"] for event in events] == ["serving"]
-    assert events[0]["entry_url"].startswith(events[0]["url"] + "?token=")
+    kinds = [event["event"] for event in events]
+    assert set(kinds) == {"milestone", "serving", "request"} and kinds.count("serving") == 1
+    serving = events[kinds.index("serving")]
+    assert serving["entry_url"].startswith(serving["url"] + "?token=")
+    token = serving["entry_url"].split("?token=")[1]
+    # The self-test's requests are reported, and the token only where it is handed out.
+    assert {"/", "/static/flasky.css"} <= {event.get("path") for event in events}
+    assert result.stdout.count(token) == 1
     assert result.stderr.startswith("Self-test passed")
