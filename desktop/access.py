@@ -99,8 +99,11 @@ def refuse(start_response, status: str, title: str, explanation: str):
     """A small page of its own: the request never reaches the Flask app."""
     body = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="color-scheme" content="light dark">'
         f"<title>{escape(title)} · Flasky</title></head>"
-        '<body style="font-family: sans-serif; margin: 3rem auto; max-width: 40rem">'
+        # The system's colours, light or dark as the system (or the window) asks: no Bootstrap here.
+        '<body style="font-family: sans-serif; margin: 3rem auto; max-width: 40rem; '
+        'background: Canvas; color: CanvasText">'
         f"<h1>{escape(title)}</h1><p>{explanation}</p></body></html>"
     ).encode()
     start_response(

@@ -78,8 +78,9 @@ class Traffic:
             route.abort("blockedbyclient")
 
     def record_response(self, response: Response) -> None:
-        # The intentional 400 and 404 pages: the engine reports their status on the console.
-        if response.request.resource_type == "document" and response.status in (400, 404):
+        # The intentional 400, 403 (the access guard's) and 404 pages: the engine reports their
+        # status on the console.
+        if response.request.resource_type == "document" and response.status in (400, 403, 404):
             self.error_pages.add(response.url)
 
     def record_console(self, message: ConsoleMessage) -> None:

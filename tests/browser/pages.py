@@ -104,6 +104,15 @@ def open_the_response_panel_after_a_redirect(page: Page) -> Response:
     return response
 
 
+def open_the_refusal_page(page: Page) -> Response:
+    """The access guard's own page, which a browser without the launch's cookie gets. The
+    page's context is no longer let in after this."""
+    page.context.clear_cookies()
+    response = page.goto("/")
+    assert response.status == 403
+    return response
+
+
 # Pages in the state a demo leaves them in, by name, and how to get there.
 DEMOS = {
     "threads-burst": send_a_burst,

