@@ -68,6 +68,11 @@ def main(argv: list[str] | None = None) -> None:
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Chromium's sandbox cannot run as root; a normal user keeps it.
         os.environ["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    if not os.environ.get("XDG_CURRENT_DESKTOP") and not os.environ.get("QT_QPA_PLATFORMTHEME"):
+        # With no desktop named, Qt's generic theme ignores the colour scheme the app asks for
+        # (View → Theme), and the web engine's prefers-color-scheme with it; the GNOME theme,
+        # built into Qt, follows it (and reads the desktop's scheme from the settings portal).
+        os.environ["QT_QPA_PLATFORMTHEME"] = "gnome"
     try:
         status = command.main(args=argv, prog_name="flasky", standalone_mode=False)
     except click.UsageError as error:

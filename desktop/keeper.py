@@ -86,8 +86,11 @@ class SessionKeeper:
         return later >= RENEW_AFTER
 
     def _restore(self, environ) -> list[tuple[str, str]]:
-        """The kept cookie, to set at the entry, if the request does not carry it already."""
+        """The kept cookie, to set at the entry, if the request does not carry it already.
+        The file is the truth: once removed (Help → Reset Flasky…), nothing is handed back."""
         with self._lock:
+            if self._kept is not None and not self.path.exists():
+                self._kept = None
             kept = self._kept
         if kept is None:
             return []

@@ -21,7 +21,7 @@ from .paths import UserPaths, is_writable, user_paths
 from .sandbox import prepare_web_engine_sandbox
 from .secret import load_or_create_secret_key
 from .server import BuiltInBackground, Server, ServerNotReady, start_server
-from .settings import AutosavedGeometry, load_geometry
+from .settings import AutosavedSettings, load_settings
 from .signals import StopSignals
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ def run(options: Options) -> int:
                 case Mode.SELF_TEST:
                     return run_self_test(setup)
                 case Mode.WINDOW:
-                    return show_window(setup, options.port, stop)
+                    return show_window(setup, options.port, stop, options.debug)
                 case Mode.SERVE | Mode.BROWSER:
                     open_browser = options.mode is Mode.BROWSER
                     return serve_until_stopped(setup, options.port, stop, open_browser)
@@ -177,7 +177,7 @@ def report(setup: AppSetup, message: str) -> None:
     click.echo(message, err=setup.events.enabled)
 
 
-def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
+def show_window(setup: AppSetup, port: int, stop: StopSignals, debug: bool = False) -> int:
     address = instance_address(setup.paths.data, setup.paths.runtime)
     with SingleInstance(address, setup.config.SECRET_KEY) as instance:
         if not instance.acquired:
@@ -206,19 +206,20 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals) -> int:
                 return no_window(problem)
             from .window import AppWindow
 
-            settings = setup.paths.settings
-            geometry = AutosavedGeometry(settings, load_geometry(settings))
+            saved = AutosavedSettings(setup.paths.settings, load_settings(setup.paths.settings))
             window = AppWindow(
                 url,
-                geometry,
+                saved,
+                setup.paths,
                 title="Flasky" if setup.saving else "Flasky (not saving)",
                 events=setup.events,
+                debug=debug,
             )
             instance.listen(window.bring_to_front)
             stop.on_stop(window.close)
             if not stop.requested.is_set():
                 window.run(storage=setup.paths.web_storage if setup.saving else None)
-                geometry.save_now()
+                saved.save_now()
     log.info("Window closed; exiting.")
     if built.error:
         say("Flasky could not start. The log file has the details.")

@@ -1,9 +1,11 @@
-"""What the app remembers between launches besides the session: the window's size and place."""
+"""What the app remembers between launches besides the session: the window's size and place,
+its zoom and its theme, in one settings file."""
 
 import json
 import logging
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 
 from .files import write_atomically
@@ -12,7 +14,16 @@ log = logging.getLogger(__name__)
 
 MIN_WIDTH, MIN_HEIGHT = 400, 480
 MAX_EXTENT = 20_000
-SAVE_DELAY = 0.5  # seconds after the last move or resize: a drag sends many
+SAVE_DELAY = 0.5  # seconds after the last change: a drag sends many moves
+MIN_ZOOM, MAX_ZOOM = 0.25, 5.0  # as browsers allow
+
+
+class Theme(Enum):
+    """The colour scheme the window asks of its pages (CSS ``prefers-color-scheme``)."""
+
+    SYSTEM = "system"  # the desktop's
+    LIGHT = "light"
+    DARK = "dark"
 
 
 @dataclass
@@ -44,52 +55,104 @@ class WindowGeometry:
         return geometry
 
 
-def load_geometry(path: Path) -> WindowGeometry:
+@dataclass
+class Settings:
+    """Everything the settings file holds."""
+
+    window: WindowGeometry = field(default_factory=WindowGeometry)
+    zoom: float = 1.0
+    theme: Theme = Theme.SYSTEM
+
+    @classmethod
+    def from_dict(cls, data: object) -> "Settings":
+        """The settings in ``data``, with anything missing or out of range at its default."""
+        settings = cls()
+        if not isinstance(data, dict):
+            return settings
+        settings.window = WindowGeometry.from_dict(data.get("window"))
+        zoom = data.get("zoom")
+        if (
+            isinstance(zoom, int | float)
+            and not isinstance(zoom, bool)
+            and MIN_ZOOM <= zoom <= MAX_ZOOM
+        ):
+            settings.zoom = float(zoom)
+        if data.get("theme") in {theme.value for theme in Theme}:
+            settings.theme = Theme(data["theme"])
+        return settings
+
+    def to_dict(self) -> dict:
+        return {"window": asdict(self.window), "zoom": self.zoom, "theme": self.theme.value}
+
+
+def load_settings(path: Path) -> Settings:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return WindowGeometry()
+        return Settings()
     except (OSError, ValueError) as error:
         log.warning("Ignoring the unreadable settings file %s (%s).", path, error)
-        return WindowGeometry()
-    return WindowGeometry.from_dict(data.get("window") if isinstance(data, dict) else None)
+        return Settings()
+    return Settings.from_dict(data)
 
 
-def save_geometry(path: Path, geometry: WindowGeometry) -> bool:
-    """Save ``geometry``; False (and a log line) when the settings cannot be written."""
-    data = json.dumps({"window": asdict(geometry)}, indent=2) + "\n"
+def save_settings(path: Path, settings: Settings) -> bool:
+    """Save ``settings``; False (and a log line) when the settings cannot be written."""
+    data = json.dumps(settings.to_dict(), indent=2) + "\n"
     try:
         write_atomically(path, data.encode("utf-8"), mode=0o644)
     except OSError as error:
-        log.warning("Cannot save the window geometry to %s (%s).", path, error)
+        log.warning("Cannot save the settings to %s (%s).", path, error)
         return False
     return True
 
 
-class AutosavedGeometry:
-    """The window's geometry, saved to ``path`` SAVE_DELAY seconds after its last change, so a
-    crash loses at most that much; ``save_now`` saves at once (when the window closes)."""
+class AutosavedSettings:
+    """The settings, saved to ``path`` SAVE_DELAY seconds after their last change, so a crash
+    loses at most that much; ``save_now`` saves at once (when the window closes)."""
 
-    def __init__(self, path: Path, geometry: WindowGeometry):
+    def __init__(self, path: Path, settings: Settings):
         self.path = path
-        self.geometry = geometry
+        self.settings = settings
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
-    def change(self, **values: int) -> None:
-        """Take new ``width``/``height`` or ``x``/``y``, and save them soon."""
+    @property
+    def geometry(self) -> WindowGeometry:
+        return self.settings.window
+
+    def change_geometry(self, **values: int) -> None:
+        """Take a new ``width``/``height`` or ``x``/``y``, and save soon."""
         with self._lock:
             for name, value in values.items():
-                setattr(self.geometry, name, value)
-            if self._timer:
-                self._timer.cancel()
-            self._timer = threading.Timer(SAVE_DELAY, self.save_now)
-            self._timer.daemon = True
-            self._timer.start()
+                setattr(self.settings.window, name, value)
+            self._save_soon()
+
+    def change(self, zoom: float | None = None, theme: Theme | None = None) -> None:
+        """Take a new ``zoom`` or ``theme``, and save soon."""
+        with self._lock:
+            if zoom is not None:
+                self.settings.zoom = zoom
+            if theme is not None:
+                self.settings.theme = theme
+            self._save_soon()
+
+    def reset(self) -> None:
+        """Go back to the defaults, and save them at once."""
+        with self._lock:
+            self.settings = Settings()
+        self.save_now()
+
+    def _save_soon(self) -> None:
+        if self._timer:
+            self._timer.cancel()
+        self._timer = threading.Timer(SAVE_DELAY, self.save_now)
+        self._timer.daemon = True
+        self._timer.start()
 
     def save_now(self) -> None:
         with self._lock:
             if self._timer:
                 self._timer.cancel()
                 self._timer = None
-            save_geometry(self.path, self.geometry)
+            save_settings(self.path, self.settings)

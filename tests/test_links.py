@@ -1,0 +1,26 @@
+from desktop.links import Destination, destination
+
+APP = "http://127.0.0.1:5123/?token=abc"
+
+
+def test_the_apps_own_pages_stay_in_the_window():
+    for url in ("http://127.0.0.1:5123/", "http://127.0.0.1:5123/tour#notes", "about:blank"):
+        assert destination(url, APP) is Destination.WINDOW
+
+
+def test_other_web_pages_open_in_the_browser():
+    for url in (
+        "https://flask.palletsprojects.com/",
+        "http://127.0.0.1:5124/",  # another port: another program
+        "https://127.0.0.1:5123/",
+        "http://localhost.example.com:5123/",
+    ):
+        assert destination(url, APP) is Destination.BROWSER
+
+
+def test_mail_and_phone_links_go_to_the_system_and_other_schemes_nowhere():
+    assert destination("mailto:miguel@example.com", APP) is Destination.SYSTEM
+    assert destination("MAILTO:miguel@example.com", APP) is Destination.SYSTEM
+    assert destination("tel:+15551234", APP) is Destination.SYSTEM
+    for url in ("file:///etc/passwd", "ftp://example.com/", "steam://run/1", "javascript:x"):
+        assert destination(url, APP) is Destination.NOWHERE
