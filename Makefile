@@ -13,6 +13,8 @@ RUN_PACKAGES := libegl1 libgl1 libnss3 libxcomposite1 libxdamage1 libxrandr2 lib
 # (through Playwright) and the Nu HTML checker (Java).
 TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs \
 	chromium default-jre-headless
+# The X clipboard (copy and paste in the window), and GTK for Qt's GTK theme (a dark desktop).
+TEST_PACKAGES += xclip libgtk-3-0
 
 .PHONY: run test fuzz load bench screenshots lint format lock clean system-run system-test
 
