@@ -1,9 +1,11 @@
 """Launch, memory and shutdown of the app's window against the usual ways of doing it.
 
 Every scenario is a process that opens a window called "Flasky" and reports the page's load
-as a page-loaded event (``desktop.events``); we time process start -> that event, sum the
-memory of its whole process tree once the page is loaded, then ask the window to close (as a
-window manager does) and time the exit.
+as a page-loaded event (``desktop.events``); we time process start -> that event and -> the
+first frame of the page on screen (from the X server), sum the memory of its whole process
+tree once the page is loaded, then ask the window to close (as a window manager does) and time
+the exit. The app's own events (milestones, requests, the engine's timing) place each step of
+its launch on the same clock: ``launch_steps``.
 """
 
 import contextlib
@@ -18,10 +20,10 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from desktop.events import PAGE_LOADED
+from desktop.events import MILESTONE, PAGE_LOADED, REQUEST, SERVING
 from desktop.selftest import page_resources
 from harness.process import ROOT, AppFailed, AppProcess, user_environment
-from harness.x11 import Screen
+from harness.x11 import FirstPaint, Screen
 
 SCENARIOS = ROOT / "bench" / "scenarios"
 
@@ -96,9 +98,18 @@ def tree_rss_mib(process: psutil.Process) -> float:
     return total / 2**20
 
 
-def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> dict[str, float]:
-    """One launch of ``command`` with ``--events``: seconds to the page-loaded event, tree RSS
-    in MiB, seconds from the close request to the exit. Raises LaunchFailed.
+STEP_NAMES = {  # the app's milestones (desktop.events.MILESTONES)
+    "command-line": "Python started, launcher imported",
+    "prepared": "user's files, log and config ready",
+    "app-built": "Flask imported, app built (its own thread)",
+    "window-shown": "window shown (Qt started)",
+}
+
+
+def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> dict:
+    """One launch of ``command`` with ``--events``: seconds to the page-loaded event and to the
+    page's first frame on screen, tree RSS in MiB, seconds from the close request to the exit,
+    and the seconds to each step of the launch (``launch_steps``). Raises LaunchFailed.
 
     Each launch gets a new home folder; ``cache``, if given, is its cache folder instead.
     """
@@ -108,11 +119,18 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
             env["XDG_CACHE_HOME"] = str(cache)
         if os.geteuid() == 0:  # as the app itself does: Chromium's sandbox cannot run as root
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
-        with AppProcess(env=env, command=command) as app:
+        with (
+            FirstPaint(screen.name, "Flasky") as watch,
+            AppProcess(env=env, command=command) as app,
+        ):
             try:
-                loaded = app.seconds_until(app.wait_for_event(PAGE_LOADED))
-                time.sleep(0.5)  # let the page settle before weighing the process tree
-                rss = tree_rss_mib(psutil.Process(app.pid))
+                loaded = app.wait_for_event(PAGE_LOADED)
+                painted = watch.first_paint()  # once the page settled: then weigh the tree
+                if painted is None:
+                    raise LaunchFailed(f"{' '.join(command)}: its page never showed on screen")
+                process = psutil.Process(app.pid)
+                rss = tree_rss_mib(process)
+                steps = launch_steps(app, process, loaded, painted)
                 window = screen.find_window("Flasky")
                 closing = time.perf_counter()
                 screen.ask_to_close(window)
@@ -122,7 +140,52 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
                 raise LaunchFailed(str(error).splitlines()[0]) from None
     if status != 0:
         raise LaunchFailed(f"{' '.join(command)} exited with {status} after closing")
-    return {"load_s": loaded, "rss_mib": rss, "close_s": closed}
+    return {
+        "load_s": steps["page loaded (load event)"],
+        "paint_s": steps["page on screen (X server)"],
+        "rss_mib": rss,
+        "close_s": closed,
+        "steps": steps,
+    }
+
+
+def launch_steps(
+    app: AppProcess, process: psutil.Process, loaded: dict, painted: float
+) -> dict[str, float]:
+    """Seconds from process start to each step of the launch that the app told or that shows
+    from outside, in the order they happen in a launch of this app; a step that a scenario
+    does not tell (a bare window has no server) is left out."""
+    at = {STEP_NAMES[event["name"]]: event["at"] for event in app.events(MILESTONE)}
+    serving = app.events(SERVING)
+    if serving:
+        at["server listening"] = serving[0]["at"]
+    offset = time.time() - time.monotonic()  # create_time() is on the wall clock
+    engine = [
+        child.create_time() - offset
+        for child in process.children(recursive=True)
+        if "QtWebEngine" in child.name()
+    ]
+    if engine:
+        at["web engine process started"] = min(engine)
+    requests = app.events(REQUEST)
+    if requests:
+        at["first request arrives"] = requests[0]["at"]
+        page = next((r for r in requests if r["path"] == "/" and r["status"] == 200), requests[0])
+        at["home page request arrives"] = page["at"]
+        at["home page answered"] = page["end"]
+    timing = loaded.get("timing") or {}
+    for name, step in (
+        ("dom_content_loaded", "page parsed, scripts run (DOMContentLoaded)"),
+        ("first_contentful_paint", "first contentful paint (engine)"),
+    ):
+        if timing.get(name):
+            at[step] = timing[name]
+    at["page loaded (load event)"] = loaded["at"]
+    at["page on screen (X server)"] = painted
+    return {
+        step: round(moment - app.started, 3)
+        for step, moment in sorted(at.items(), key=lambda item: item[1])
+    }
 
 
 def import_seconds(statement: str, runs: int = 3) -> float:

@@ -8,6 +8,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -43,16 +44,24 @@ def benchmark_launches(screen: Screen, runs: int) -> dict:
         runs_of = measured[scenario.name]
         results[scenario.name] = {
             "description": scenario.description,
-            **{
-                key: summarize([run[key] for run in runs_of])
-                for key in ("load_s", "rss_mib", "close_s")
-            },
+            **{key: summarize([run[key] for run in runs_of]) for key in FIGURES},
+            "steps": median_steps([run["steps"] for run in runs_of]),
         }
     for figures in results.values():
-        for key in ("load_s", "rss_mib", "close_s"):
+        for key in FIGURES:
             figures[key]["ratio_to_floor"] = ratio(figures[key], results["floor"][key])
             figures[key]["ratio_to_floor_page"] = ratio(figures[key], results["floor-page"][key])
     return results
+
+
+FIGURES = ("load_s", "paint_s", "rss_mib", "close_s")
+
+
+def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each step's median over the runs that had it, in the order of the medians."""
+    steps = {name for run in runs for name in run}
+    medians = {name: statistics.median(run[name] for run in runs if name in run) for name in steps}
+    return {name: round(medians[name], 3) for name in sorted(steps, key=medians.get)}
 
 
 def machine() -> str:
@@ -74,20 +83,22 @@ def write_markdown(results: dict) -> str:
         "",
         "## Time to the loaded page, memory, shutdown",
         "",
-        "Process start → the page's load event; total RSS of the process tree (Python plus the web",
-        "engine's helper processes) with the page loaded; close request → process gone. Each",
-        "launch in a new home, with the cache folder of the launches before it.",
+        "Process start → the page's load event; → the first frame of the page on screen (grabbed",
+        "from the X server every 10 ms: the first whose top rows match the loaded page's); total",
+        "RSS of the process tree (Python plus the web engine's helper processes) with the page",
+        "loaded; close request → process gone. Each launch in a new home, with the cache folder",
+        "of the launches before it.",
         "",
         "× floor-page: the ratio to the bare window on a static copy of the app's home page;",
         "× floor: to the bare window on a one-line page.",
         "",
-        "| launch | load (s) | × floor-page | × floor | memory (MiB) | × floor-page "
-        "| shutdown (s) | × floor-page |",
-        "|---|---|---|---|---|---|---|---|",
+        "| launch | load (s) | × floor-page | × floor | on screen (s) | × floor-page "
+        "| memory (MiB) | × floor-page | shutdown (s) | × floor-page |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, figures in launches.items():
         cells = [f"**{name}**: {figures['description']}"]
-        for key, digits in (("load_s", 2), ("rss_mib", 0), ("close_s", 2)):
+        for key, digits in (("load_s", 2), ("paint_s", 2), ("rss_mib", 0), ("close_s", 2)):
             median, low, high = (
                 f"{figures[key][part]:.{digits}f}" for part in ("median", "min", "max")
             )
@@ -140,6 +151,7 @@ def where_the_time_goes(results: dict) -> list[str]:
     launches, imports = results["launch"], results["imports_s"]
     ours, floor = launches["flasky"]["load_s"], launches["floor-page"]["load_s"]
     imported = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items())
+    floor_steps = launches["floor-page"]["steps"]
     return [
         "",
         "### Where the launch time goes",
@@ -149,6 +161,20 @@ def where_the_time_goes(results: dict) -> list[str]:
         f"{ratio(ours, launches['naive']['load_s'])}× the naive pattern and "
         f"{ratio(ours, launches['builtin']['load_s'])}× pywebview's own serving.",
         f"- Imports, in fresh interpreters (`python -X importtime`): {imported}.",
+        "",
+        "One launch, step by step: the median over the runs of the seconds from process start",
+        "to each step, from the app's events (`--events`: milestones, the requests its server",
+        "answered, the web engine's navigation timing), the web engine's processes and the X",
+        "server; floor-page tells only what a bare window has.",
+        "",
+        "| step | flasky (s) | floor-page (s) |",
+        "|---|---|---|",
+        *(
+            f"| {step} | {seconds:.3f} | "
+            + (f"{launches['floor-page']['steps'][step]:.3f}" if step in floor_steps else "")
+            + " |"
+            for step, seconds in launches["flasky"]["steps"].items()
+        ),
         "",
         "What these figures mean, and the experiments tried so far, are in "
         "[performance.md](performance.md).",

@@ -1,14 +1,18 @@
 """Act on real X windows the way a user and a window manager do."""
 
+import contextlib
 import os
 import shutil
 import subprocess
+import threading
 import time
+from array import array
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from Xlib import X, display, protocol
+from Xlib import X, display, error, protocol
 
 
 @contextmanager
@@ -116,3 +120,113 @@ class Screen:
         subprocess.run(
             ["import", "-window", "root", str(path)], env={"DISPLAY": self.name}, check=True
         )
+
+
+class FirstPaint:
+    """Watches the X server for the first frame of a window called ``title`` that shows its
+    page: started before the launch, asked once the page is loaded (``first_paint``).
+
+    A thread of its own, on a connection of its own, grabs the window's top ``rows`` rows every
+    ``interval`` seconds from the moment it is mapped and keeps each frame that changed. The
+    page is on screen in the first frame that ``first_page_frame`` finds; the time is when
+    that frame was grabbed: up to ``interval`` (plus a grab) after it was drawn."""
+
+    def __init__(self, screen_name: str, title: str, rows: int = 80, interval: float = 0.01):
+        self._screen_name = screen_name
+        self._title = title
+        self._rows = rows
+        self._interval = interval
+        self._frames: list[tuple[float, bytes]] = []  # (time.monotonic() when grabbed, pixels)
+        self._area: tuple[int, int, int, int] | None = None  # x, y, width, height on screen
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="first-paint", daemon=True)
+
+    def __enter__(self) -> "FirstPaint":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def first_paint(self, settled: float = 1.0, timeout: float = 10) -> float | None:
+        """When (``time.monotonic()``) the page was first on screen; None if it never was.
+        Call it once the page is loaded: it waits until the screen has not changed for
+        ``settled`` seconds since the call (on a busy machine the page is drawn well after
+        its load event) and takes that frame as the loaded page's."""
+        called = time.monotonic()
+        deadline = called + timeout
+        while time.monotonic() < deadline and (
+            not self._frames or time.monotonic() - max(called, self._frames[-1][0]) < settled
+        ):
+            time.sleep(self._interval)
+        self._stop.set()
+        self._thread.join(5)
+        shown = first_page_frame([pixels for _, pixels in self._frames])
+        return None if shown is None else self._frames[shown][0]
+
+    def _watch(self) -> None:
+        connection = display.Display(self._screen_name)
+        try:
+            root = self._wait_for_window(connection)
+            while root is not None and not self._stop.is_set():
+                self._grab(root)
+                time.sleep(self._interval)
+            if root is not None:
+                self._grab(root)  # the frame of the loaded page
+        finally:
+            connection.close()
+
+    def _wait_for_window(self, connection):
+        root = connection.screen().root
+        while not self._stop.is_set():
+            for window in root.query_tree().children:
+                with contextlib.suppress(error.XError):
+                    if (
+                        window.get_wm_name() == self._title
+                        and window.get_attributes().map_state == X.IsViewable
+                    ):
+                        self._area = self._visible_top(window, root)
+                        return root
+            time.sleep(self._interval)
+        return None
+
+    def _visible_top(self, window, root) -> tuple[int, int, int, int]:
+        """The part of the window's top ``rows`` rows that is on the screen."""
+        size = window.get_geometry()
+        origin = window.translate_coords(root, 0, 0)
+        screen = root.get_geometry()
+        left, top = max(0, -origin.x), max(0, -origin.y)
+        right = min(screen.width, -origin.x + size.width)
+        bottom = min(screen.height, top + self._rows, -origin.y + size.height)
+        return left, top, right - left, bottom - top
+
+    def _grab(self, root) -> None:
+        try:  # from the screen, as the user sees it (the window itself may not answer)
+            pixels = root.get_image(*self._area, X.ZPixmap, 0xFFFFFFFF).data
+        except error.XError:  # unmapped, or resized under us: the next grab tells
+            return
+        if not self._frames or self._frames[-1][1] != pixels:
+            self._frames.append((time.monotonic(), pixels))
+
+
+def first_page_frame(frames: list[bytes], match: float = 0.9) -> int | None:
+    """The index of the first of ``frames`` (32-bit pixels) that shows what the last one shows:
+    equal to it on at least ``match`` of its background pixels (its most common colour) and of
+    its other pixels alike. So neither an empty window (no content) nor a window whose own
+    menu bar shows over an empty view (not the page's background) counts, and black text on a
+    blank page does, once the page is white."""
+    if not frames:
+        return None
+    loaded = array("I", frames[-1])
+    background = Counter(loaded).most_common(1)[0][0]
+    background_at = [i for i, pixel in enumerate(loaded) if pixel == background]
+    content_at = [i for i, pixel in enumerate(loaded) if pixel != background]
+    for index, pixels in enumerate(frames):
+        frame = array("I", pixels)
+        if all(
+            sum(frame[i] == loaded[i] for i in where) >= match * len(where)
+            for where in (background_at, content_at)
+        ):
+            return index
+    return None
