@@ -6,6 +6,8 @@ import pytest
 
 from .helpers import csrf_token
 
+pytestmark = pytest.mark.portable
+
 TARGET = "/csrf/target"
 
 

@@ -18,6 +18,8 @@ from webapp.main.session_cookie import (
     tampered,
 )
 
+pytestmark = pytest.mark.portable
+
 cookie_text = st.text(
     st.characters(min_codepoint=33, max_codepoint=255, exclude_characters=';\\"\x7f'),
     max_size=400,

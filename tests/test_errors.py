@@ -9,6 +9,8 @@ from webapp.config import load_config
 
 from .helpers import csrf_token
 
+pytestmark = pytest.mark.portable
+
 
 def test_unknown_path_gets_the_custom_404_page(client):
     response = client.get("/no/such/page")

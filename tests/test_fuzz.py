@@ -17,6 +17,8 @@ from desktop.access import ACCESS_COOKIE, AccessGuard
 from webapp import create_app
 from webapp.config import DesktopConfig
 
+pytestmark = pytest.mark.portable
+
 TOKEN = "fuzz-token"
 requests_sent = 0  # reported at the end of the run by conftest.py
 

@@ -11,6 +11,8 @@ from desktop.selftest import page_resources
 
 from .helpers import submit_name
 
+pytestmark = pytest.mark.portable
+
 VENDOR = Path(__file__).parents[1] / "webapp" / "static" / "vendor" / "moment"
 
 

@@ -8,6 +8,8 @@ from webapp.response_log import ResponseLog, SentResponse
 
 from .helpers import submit_name
 
+pytestmark = pytest.mark.portable
+
 
 def panel_source(page: str) -> str:
     return re.search(r'<details class="response-panel[^"]*" data-src="([^"]+)">', page).group(1)

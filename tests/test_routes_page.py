@@ -3,7 +3,10 @@
 import inspect
 import re
 
+import pytest
 from markupsafe import escape
+
+pytestmark = pytest.mark.portable
 
 
 def test_every_rule_links_to_the_function_its_decorator_registered(app, client):

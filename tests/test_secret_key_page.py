@@ -8,6 +8,8 @@ from webapp.config import load_config
 from .app_pages import every_page_text
 from .helpers import submit_name
 
+pytestmark = pytest.mark.portable
+
 PLANTED_KEY = "Zq8Xw3Lm5Rt7Vb2Nc4Kp6Jh9Gf1Ds0"
 
 

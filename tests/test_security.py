@@ -11,6 +11,8 @@ from webapp.security import SECURITY_HEADERS
 
 from .helpers import submit_name
 
+pytestmark = pytest.mark.portable
+
 PAGES = [
     "/",
     "/user/Dave",

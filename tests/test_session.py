@@ -1,7 +1,11 @@
+import pytest
+
 from webapp import create_app
 from webapp.config import TestingConfig
 
 from .helpers import submit_name
+
+pytestmark = pytest.mark.portable
 
 
 def session_cookie(client):

@@ -13,6 +13,8 @@ from webapp.main.session_cookie import decode_data
 
 from .helpers import csrf_token, submit_name
 
+pytestmark = pytest.mark.portable
+
 SESSION = "flasky_session"
 SET_ASIDE = "flasky_session_set_aside"
 

@@ -3,11 +3,14 @@ previous/next links from page to page."""
 
 import re
 
+import pytest
 from flask import url_for
 
 from webapp.main.tour import NOTES, PAGES, STOPS
 
 from .helpers import submit_name
+
+pytestmark = pytest.mark.portable
 
 
 def tour_rows(client) -> list[tuple[str, str, str, str]]:

@@ -1,8 +1,11 @@
 from http.cookies import SimpleCookie
 
+import pytest
 from markupsafe import escape
 
 from .helpers import csrf_token, submit_name
+
+pytestmark = pytest.mark.portable
 
 
 def test_index_greets_a_stranger_and_shows_the_form(client):
