@@ -74,7 +74,8 @@ lock: $(VENV)/.dev
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --extra dev -o requirements-dev.lock pyproject.toml
 
-# Re-take docs/screenshots/: every page at 1280x800 and 400px wide, in headless Chromium.
+# Re-take docs/screenshots/: every page at 1280x800 and 400px wide, and a few in dark mode, in
+# headless Chromium.
 screenshots: system-test $(VENV)/.dev
 	rm -rf tests/artifacts/screenshots
 	$(BIN)/pytest tests/browser/test_screenshots.py
