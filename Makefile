@@ -15,6 +15,8 @@ TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs \
 	chromium default-jre-headless
 # The X clipboard (copy and paste in the window), and GTK for Qt's GTK theme (a dark desktop).
 TEST_PACKAGES += xclip libgtk-3-0
+# ShellCheck checks the CI workflow's scripts, through actionlint (tests/test_workflow.py).
+TEST_PACKAGES += shellcheck
 
 .PHONY: run test fuzz load bench screenshots lint format lock clean system-run system-test
 
