@@ -182,7 +182,11 @@ class NativeWindow:
 
     def _show_context_menu(self, position: QPoint) -> None:
         request = self.view.lastContextMenuRequest()
-        link = request.linkUrl() if request and request.linkUrl().isValid() else None
+        link = request.linkUrl() if request else QUrl()
+        # Only another site's link: the app's own pages open only in its window (the access
+        # guard lets no browser in without this launch's token).
+        if destination(link.toString(), self.places.home_url) is not Destination.BROWSER:
+            link = None
         menu = context_menu(self.view, self, link, self.debug)
         menu.popup(self.view.mapToGlobal(position))
 
