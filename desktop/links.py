@@ -1,7 +1,11 @@
-"""Where a link the window is asked to follow should open: the app's own pages stay in the
-window, other web pages open in the system's browser, ``mailto:`` and ``tel:`` links go to the
-program the system has for them, and anything else (``file:``, ``ftp:``, a scheme some program
-registered) is ignored: none of them ever takes the window away from the app."""
+"""Where a page the window is asked to load should open: the app's own pages stay in the window,
+other web pages open in the system's browser, and anything else is not followed: none of them
+ever takes the window away from the app.
+
+Links of other schemes (``mailto:``, ``tel:``, ``ftp:``, a scheme some program registered) do not
+come here: Qt's web engine hands one the user clicked to the system's program for it (the mail
+program for ``mailto:``) and refuses one a script starts (its unknown-scheme policy, which
+desktop/native.py sets); ``file:`` pages are refused by the engine to web pages."""
 
 from dataclasses import dataclass
 from enum import Enum
@@ -11,13 +15,11 @@ from urllib.parse import urlsplit
 WEB_SCHEMES = ("http", "https")
 # What the window itself loads that is not a web page: pywebview's blank first page, Qt's data.
 WINDOW_SCHEMES = ("about", "data", "blob")
-SYSTEM_SCHEMES = ("mailto", "tel")
 
 
 class Destination(Enum):
     WINDOW = "window"  # one of the app's pages
     BROWSER = "browser"  # another site: the system's web browser
-    SYSTEM = "system"  # the system's program for it (a mail program, a phone)
     NOWHERE = "nowhere"  # not followed (and logged)
 
 
@@ -27,8 +29,6 @@ def destination(url: str, app_url: str) -> Destination:
     scheme = target.scheme.lower()
     if scheme in WINDOW_SCHEMES:
         return Destination.WINDOW
-    if scheme in SYSTEM_SCHEMES:
-        return Destination.SYSTEM
     if scheme not in WEB_SCHEMES:
         return Destination.NOWHERE
     if (scheme, target.hostname, target.port) == (app.scheme, app.hostname, app.port):

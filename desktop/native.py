@@ -16,6 +16,7 @@ from PyQt6.QtNetwork import QNetworkCookie
 from PyQt6.QtWebEngineCore import (
     QWebEngineNavigationRequest,
     QWebEnginePage,
+    QWebEngineSettings,
     qWebEngineChromiumVersion,
     qWebEngineVersion,
 )
@@ -61,6 +62,9 @@ class NativeWindow:
         self.page.loadFinished.connect(self._page_loaded)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._color_scheme_changed)
         self.page.navigationRequested.connect(self._navigation_requested)
+        self.page.settings().setUnknownUrlSchemePolicy(
+            QWebEngineSettings.UnknownUrlSchemePolicy.AllowUnknownUrlSchemesFromUserInteraction
+        )
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_context_menu)
         add_menu_bar(browser.menuBar(), browser, self)
@@ -200,9 +204,6 @@ class NativeWindow:
             case Destination.BROWSER:
                 log.info("Opening %s in the system's browser.", url.toString())
                 webbrowser.open(url.toString())
-            case Destination.SYSTEM:
-                log.info("Handing %s to the system.", url.scheme())
-                QDesktopServices.openUrl(url)
             case Destination.NOWHERE:
                 log.info("Not following a %s: link.", url.scheme())
         request.reject()

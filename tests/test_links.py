@@ -18,9 +18,7 @@ def test_other_web_pages_open_in_the_browser():
         assert destination(url, APP) is Destination.BROWSER
 
 
-def test_mail_and_phone_links_go_to_the_system_and_other_schemes_nowhere():
-    assert destination("mailto:miguel@example.com", APP) is Destination.SYSTEM
-    assert destination("MAILTO:miguel@example.com", APP) is Destination.SYSTEM
-    assert destination("tel:+15551234", APP) is Destination.SYSTEM
-    for url in ("file:///etc/passwd", "ftp://example.com/", "steam://run/1", "javascript:x"):
+def test_other_schemes_are_not_followed():
+    # (Qt's web engine hands a clicked mailto: link to the system before it gets here.)
+    for url in ("mailto:miguel@example.com", "file:///etc/passwd", "ftp://example.com/", "x:y"):
         assert destination(url, APP) is Destination.NOWHERE
