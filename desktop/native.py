@@ -10,7 +10,7 @@ import logging
 import webbrowser
 from collections.abc import Callable
 
-from PyQt6.QtCore import QPoint, Qt, QUrl, qVersion
+from PyQt6.QtCore import QPoint, Qt, QTimer, QUrl, qVersion
 from PyQt6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from PyQt6.QtNetwork import QNetworkCookie
 from PyQt6.QtWebEngineCore import (
@@ -30,6 +30,7 @@ from .zoom import ACTUAL_SIZE, zoomed_in, zoomed_out
 
 log = logging.getLogger(__name__)
 
+COOKIES_DELETED_WITHIN_MS = 2000
 COLOR_SCHEMES = {
     Theme.LIGHT: Qt.ColorScheme.Light,
     Theme.DARK: Qt.ColorScheme.Dark,
@@ -162,14 +163,22 @@ class NativeWindow:
         """Delete every cookie, then call ``then``. The store deletes them on another thread:
         a page loaded at once could be let in, and its new access cookie deleted after."""
         store = self.page.profile().cookieStore()
+        waiting = True
 
-        def removed(cookie: QNetworkCookie) -> None:
-            if cookie.name().data() == ACCESS_COOKIE.encode():
+        def done() -> None:
+            nonlocal waiting
+            if waiting:
+                waiting = False
                 store.cookieRemoved.disconnect(removed)
                 then()
 
+        def removed(cookie: QNetworkCookie) -> None:
+            if cookie.name().data() == ACCESS_COOKIE.encode():
+                done()
+
         store.cookieRemoved.connect(removed)
         store.deleteAllCookies()
+        QTimer.singleShot(COOKIES_DELETED_WITHIN_MS, done)  # had the window no access cookie
 
     def _start_again(self) -> None:
         self.page.history().clear()
