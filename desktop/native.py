@@ -10,7 +10,7 @@ import logging
 import webbrowser
 from collections.abc import Callable
 
-from PyQt6.QtCore import QPoint, Qt, QTimer, QUrl, qVersion
+from PyQt6.QtCore import PYQT_VERSION_STR, QPoint, Qt, QTimer, QUrl, qVersion
 from PyQt6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from PyQt6.QtNetwork import QNetworkCookie
 from PyQt6.QtWebEngineCore import (
@@ -128,7 +128,7 @@ class NativeWindow:
 
     def about(self) -> None:
         engine = (
-            f"Qt {qVersion()} · Qt WebEngine {qWebEngineVersion()} "
+            f"PyQt6 {PYQT_VERSION_STR} · Qt {qVersion()} · Qt WebEngine {qWebEngineVersion()} "
             f"(Chromium {qWebEngineChromiumVersion()})"
         )
         QMessageBox.about(self.browser, "About Flasky", self.about_text(engine))
