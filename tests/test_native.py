@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from Xlib import X
 
 from desktop.events import PAGE_LOADED
 from harness.process import AppProcess
@@ -36,6 +37,29 @@ def press(screen: Screen, app: AppProcess, *keys: str) -> dict:
     seen = len(app.events(PAGE_LOADED))
     screen.press(screen.find_window("Flasky"), *keys)
     return next_page(app, seen)
+
+
+def context_menu(screen: Screen, app: AppProcess, key: str) -> dict:
+    """Right-click in the page, press ``key`` in the context menu, then the page it loads."""
+    seen = len(app.events(PAGE_LOADED))
+    window = screen.find_window("Flasky")
+    shown = viewable_windows(screen)
+    subprocess.run(
+        ["xdotool", "mousemove", "--window", str(window.id), "400", "500", "click", "3"],
+        env={"DISPLAY": screen.name},
+        check=True,
+    )
+    deadline = time.monotonic() + 10
+    while viewable_windows(screen) <= shown:  # until the menu is on the screen
+        assert time.monotonic() < deadline, "no context menu"
+        time.sleep(0.05)
+    subprocess.run(["xdotool", "key", key], env={"DISPLAY": screen.name}, check=True)
+    return next_page(app, seen)
+
+
+def viewable_windows(screen: Screen) -> int:
+    children = screen.root.query_tree().children
+    return sum(child.get_attributes().map_state == X.IsViewable for child in children)
 
 
 def path_of(page: dict) -> str:
@@ -74,6 +98,8 @@ def test_go_and_zoom_shortcuts_work_and_the_zoom_survives_a_restart(
     assert (path_of(back), back["shows"]["navigation"]["type"]) == ("/tour", "back_forward")
     forward = press(screen, app, "alt+Right")
     assert path_of(forward) == path_of(followed)
+    assert path_of(press(screen, app, "alt+Home")) == "/"
+    assert path_of(context_menu(screen, app, "b")) == path_of(followed)  # its Back
     assert path_of(press(screen, app, "alt+Home")) == "/"
 
     screen.press(screen.find_window("Flasky"), "ctrl+minus")
