@@ -175,6 +175,8 @@ def launch_steps(
         at["home page answered"] = page["end"]
     timing = loaded.get("timing") or {}
     for name, step in (
+        ("fetch_start", "page requested (engine)"),
+        ("response_end", "page received (engine)"),
         ("dom_content_loaded", "page parsed, scripts run (DOMContentLoaded)"),
         ("first_contentful_paint", "first contentful paint (engine)"),
     ):

@@ -15,6 +15,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 SERVING = "serving"  # the server listens (requests wait for the app); entry_url lets one in
@@ -99,6 +100,35 @@ class _Answer:
                 self._body.close()
         finally:
             self._on_close()
+
+
+# When the web engine fetched, answered, parsed, painted and loaded the page, in milliseconds
+# of the page's clock, with that clock's "now" to place them on the monotonic one.
+PAGE_TIMING = """JSON.stringify((() => {
+    const page = performance.getEntriesByType("navigation")[0] || {};
+    const paint = performance.getEntriesByName("first-contentful-paint")[0] || {};
+    return {
+        now: performance.now(),
+        fetch_start: page.fetchStart,
+        response_end: page.responseEnd,
+        dom_content_loaded: page.domContentLoadedEventEnd,
+        first_contentful_paint: paint.startTime,
+        load_end: page.loadEventEnd,
+    };
+})())"""
+
+
+def page_timing(run_js: Callable[[str], str]) -> dict[str, float | None]:
+    """PAGE_TIMING of the page that ``run_js`` runs scripts in, on the monotonic clock (None
+    for what has not happened yet)."""
+    before = time.monotonic()
+    page = json.loads(run_js(PAGE_TIMING))
+    now = (before + time.monotonic()) / 2  # when the page read its clock, give or take
+    page_now = page.pop("now")
+    return {
+        name: round(now - (page_now - value) / 1000, 4) if value else None
+        for name, value in page.items()
+    }
 
 
 def parse_event(line: str) -> dict | None:

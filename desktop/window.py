@@ -22,7 +22,7 @@ import webview
 from webview.menu import Menu, MenuAction, MenuSeparator
 
 from . import __version__
-from .events import MILESTONE, PAGE_LOADED, Events
+from .events import MILESTONE, PAGE_LOADED, Events, page_timing
 from .links import AppPlaces
 from .paths import UserPaths, resource_path
 from .settings import MIN_HEIGHT, MIN_WIDTH, AutosavedSettings
@@ -59,22 +59,6 @@ PAGE_STATE = """JSON.stringify({
     prefersDark: matchMedia("(prefers-color-scheme: dark)").matches,
     theme: document.documentElement.dataset.bsTheme ?? null,
 })"""
-
-
-# When the web engine fetched, answered, parsed, painted and loaded the page, in milliseconds
-# of the page's clock, with that clock's "now" to place them on the monotonic one.
-PAGE_TIMING = """JSON.stringify((() => {
-    const page = performance.getEntriesByType("navigation")[0] || {};
-    const paint = performance.getEntriesByName("first-contentful-paint")[0] || {};
-    return {
-        now: performance.now(),
-        fetch_start: page.fetchStart,
-        response_end: page.responseEnd,
-        dom_content_loaded: page.domContentLoadedEventEnd,
-        first_contentful_paint: paint.startTime,
-        load_end: page.loadEventEnd,
-    };
-})())"""
 
 
 class AppWindow:
@@ -210,21 +194,10 @@ class AppWindow:
         log.info("Page loaded: %s (%s)", url, title)
         if self.events.enabled:
             shows = json.loads(self.window.run_js(PAGE_STATE))
-            timing = self._page_timing()
+            timing = page_timing(self.window.run_js)
             self.events.emit(
                 PAGE_LOADED, at=loaded_at, url=url, title=title, shows=shows, timing=timing
             )
-
-    def _page_timing(self) -> dict[str, float | None]:
-        """PAGE_TIMING on the monotonic clock (None for what has not happened)."""
-        before = time.monotonic()
-        page = json.loads(self.window.run_js(PAGE_TIMING))
-        now = (before + time.monotonic()) / 2  # when the page read its clock, give or take
-        page_now = page.pop("now")
-        return {
-            name: round(now - (page_now - value) / 1000, 4) if value else None
-            for name, value in page.items()
-        }
 
 
 def about_text(engine: str = "") -> str:
