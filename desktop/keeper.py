@@ -5,7 +5,9 @@ store to disk on a timer (about every 30 s): a crash, a kill or a power cut befo
 the name the user was just greeted with. So this WSGI middleware, around the access guard,
 copies every new session cookie the app hands out into a file (written atomically and flushed
 to disk) before the response leaves; and at a launch's entry (the request that trades the
-token for the access cookie), it hands the kept cookie back when the engine has lost it.
+token for the access cookie), it hands the kept cookie back when the engine has lost it. A
+session that was cleared (by the app, or by Help → Reset Flasky…) is kept as forgotten, and at
+the entry the keeper expires the old one the engine may still have on disk.
 
 The web app knows nothing of this, and the cookie stays what Flask made: signed with the app's
 key, checked by Flask on every request, so a tampered or foreign cookie is still rejected.
@@ -25,6 +27,13 @@ log = logging.getLogger(__name__)
 
 
 RENEW_AFTER = timedelta(days=1)  # a kept cookie this much older than a new one is renewed
+FORGOTTEN = "forgotten"  # what the file holds once the session was cleared
+
+
+def forget_session(path: Path) -> None:
+    """Keep on disk that there is no session any more (raises OSError). Not a removal of the
+    file: the engine may still hold the old cookie on disk, and the next entry expires it."""
+    write_atomically(path, FORGOTTEN.encode("utf-8"), mode=0o600)
 
 
 def signed_data(value: str) -> str:
@@ -41,7 +50,7 @@ class SessionKeeper:
         self.path = path
         self.cookie_name = cookie_name
         self._lock = threading.Lock()
-        self._kept = self._read()
+        self._kept = self._read_kept()
 
     def __call__(self, environ, start_response):
         def keeping_start_response(status, headers, exc_info=None):
@@ -86,19 +95,24 @@ class SessionKeeper:
         return later >= RENEW_AFTER
 
     def _restore(self, environ) -> list[tuple[str, str]]:
-        """The kept cookie, to set at the entry, if the request does not carry it already.
-        The file is the truth: once removed (Help → Reset Flasky…), nothing is handed back."""
+        """At the entry: the kept cookie, if the request does not carry it already; or, if the
+        session was forgotten, a cookie that expires the one the request still carries. The
+        file is the truth (Help → Reset Flasky… writes it from another thread)."""
         with self._lock:
-            if self._kept is not None and not self.path.exists():
-                self._kept = None
-            kept = self._kept
-        if kept is None:
-            return []
+            state = self._read()
+            self._kept = None if state == FORGOTTEN else state
         held = self._morsel(environ.get("HTTP_COOKIE", ""))
-        if held is not None and signed_data(held.value) == signed_data(self._morsel(kept).value):
+        if state == FORGOTTEN:
+            if held is None or not held.value:
+                return []
+            log.info("Expired the session the window still had after it was forgotten.")
+            return [("Set-Cookie", f"{self.cookie_name}=; Max-Age=0; Path=/")]
+        if state is None:
+            return []
+        if held is not None and signed_data(held.value) == signed_data(self._morsel(state).value):
             return []
         log.info("Gave the window back the session it had lost.")
-        return [("Set-Cookie", kept)]
+        return [("Set-Cookie", state)]
 
     def _save(self, set_cookie: str) -> None:
         try:
@@ -110,11 +124,16 @@ class SessionKeeper:
 
     def _forget(self) -> None:
         try:
-            self.path.unlink(missing_ok=True)
+            forget_session(self.path)
         except OSError as error:
-            log.warning("Cannot remove the kept session %s (%s).", self.path, error)
+            log.warning("Cannot keep the session as forgotten in %s (%s).", self.path, error)
+
+    def _read_kept(self) -> str | None:
+        state = self._read()
+        return None if state == FORGOTTEN else state
 
     def _read(self) -> str | None:
+        """The kept cookie, FORGOTTEN, or None (nothing kept, or nothing usable)."""
         try:
             kept = self.path.read_text(encoding="utf-8").strip()
         except FileNotFoundError:
@@ -122,6 +141,8 @@ class SessionKeeper:
         except (OSError, UnicodeDecodeError) as error:
             log.warning("Ignoring the unreadable kept session %s (%s).", self.path, error)
             return None
+        if kept == FORGOTTEN:
+            return FORGOTTEN
         if self._morsel(kept) is None:
             log.warning("Ignoring the kept session %s: it is not a session cookie.", self.path)
             return None

@@ -23,6 +23,7 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWidgets import QMainWindow, QMessageBox
 
 from .access import ACCESS_COOKIE
+from .keeper import forget_session
 from .links import AppPlaces, Destination, destination
 from .menus import add_menu_bar, context_menu
 from .settings import AutosavedSettings, Theme, WindowGeometry
@@ -149,9 +150,9 @@ class NativeWindow:
         if question.clickedButton() is not confirm:
             return
         try:
-            self.places.kept_session.unlink(missing_ok=True)
+            forget_session(self.places.kept_session)
         except OSError as error:
-            log.warning("Cannot remove the kept session %s (%s).", self.places.kept_session, error)
+            log.warning("Cannot forget the kept session %s (%s).", self.places.kept_session, error)
         self.saved.reset()
         defaults = WindowGeometry()
         self.browser.resize(defaults.width, defaults.height)

@@ -12,7 +12,7 @@ from flask import session
 
 from desktop.access import ACCESS_COOKIE, AccessGuard, entry_url
 from desktop.client import AppClient
-from desktop.keeper import SessionKeeper
+from desktop.keeper import FORGOTTEN, SessionKeeper
 from desktop.server import start_server
 
 from .helpers import submit_name
@@ -112,8 +112,18 @@ def test_a_cleared_session_is_forgotten_on_disk_too(launch, kept):
     window = launch()
     say_alice(window)
     assert window.get("/forget").status == 200
-    assert not kept.exists()
+    assert kept.read_text() == FORGOTTEN
     assert greeting(launch()) == "Stranger"
+
+
+def test_a_forgotten_session_the_engine_still_had_on_disk_is_expired_at_the_entry(launch):
+    window = launch()
+    say_alice(window)
+    alice = window.cookies["flasky_session"]
+    assert window.get("/forget").status == 200
+    # The engine wrote its cookies before the session was cleared, then the app was killed.
+    again = launch(cookies={"flasky_session": alice})
+    assert greeting(again) == "Stranger"
 
 
 @pytest.mark.parametrize(
