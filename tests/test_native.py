@@ -11,6 +11,7 @@ import pytest
 from Xlib import X
 
 from desktop.events import PAGE_LOADED
+from desktop.keeper import FORGOTTEN
 from harness.process import AppProcess
 from harness.x11 import Screen
 
@@ -173,7 +174,7 @@ def test_copy_and_paste_reach_the_x_clipboard_and_reset_forgets_everything(
     quit_with_ctrl_q(screen, app)
     assert json.loads((home / SETTINGS).read_text())["zoom"] == 1
     assert json.loads((home / SETTINGS).read_text())["theme"] == "system"
-    assert not (home / KEPT_SESSION).exists()
+    assert (home / KEPT_SESSION).read_text() == FORGOTTEN  # and the engine's copy expired
 
     again = open_window(window_env)  # the stranger's page, not Zed's
     assert again.events(PAGE_LOADED)[0]["shows"]["lists"] == []
