@@ -5,7 +5,6 @@ Each launch is its own process: Qt cannot start a second GUI loop in one process
 
 import json
 import signal
-import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 
+from desktop.access import find_cookie
 from desktop.events import PAGE_LOADED
 from harness.process import ROOT, run_main
 from harness.x11 import Geometry
@@ -29,12 +29,11 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def stored_session(home: Path) -> dict:
-    """The session cookie the window's web engine saved on disk, decoded with the app's key."""
+    """The session cookie kept on disk (desktop/keeper.py), decoded with the app's key. (The
+    web engine's own cookie store is written on a timer, and not at all when the app ends
+    at once after closing its window: the keeper's file is what the next launch restores.)"""
     data = home / "data" / "Flasky"
-    with sqlite3.connect(data / "webview" / "Cookies") as cookies:
-        (value,) = cookies.execute(
-            "SELECT value FROM cookies WHERE name = 'flasky_session'"
-        ).fetchone()
+    value = find_cookie((data / "session_cookie").read_text(), "flasky_session").value
     config = DesktopConfig()
     config.SECRET_KEY = (data / "secret_key").read_text()
     app = create_app(config)
