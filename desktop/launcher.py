@@ -30,9 +30,6 @@ from .signals import StopSignals
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_NO_WINDOW = 0, 1, 2, 3
-# Seconds after the server listens by which the window's launch builds the app even if the
-# window has not been made yet: a window that never comes must not leave requests waiting.
-BUILD_AT_THE_LATEST = 3.0
 
 
 class Mode(Enum):
@@ -70,19 +67,17 @@ class AppSetup:
 
     @contextmanager
     def serving(
-        self, port: int, wait: bool = True, keep_session: bool = False, build_within: float = 0
+        self, port: int, wait: bool = True, keep_session: bool = False
     ) -> Iterator[tuple[Server, BuiltInBackground, str]]:
         """Serve the app to holders of this launch's token; yield the server, the app being
         built and the entry URL, and stop the server on leaving the block.
 
-        The server listens at once and the app is built on a thread (requests that come
-        first wait for it), started at once or, with ``build_within``, when the caller starts
-        it (``built.start()``) but after that many seconds at the latest; with ``wait``, this
-        waits until the app answers a request. With
+        The server listens at once and the app is built on a thread meanwhile (requests that
+        come first wait for it); with ``wait``, until it answers a request. With
         ``keep_session``, the session is kept on disk (desktop/keeper.py): for the window only,
         since another client (a browser) would share the one file. The app is built here, not
         earlier, so a launch that finds Flasky already running never builds it."""
-        built = BuiltInBackground(self._build_app, build_within)
+        built = BuiltInBackground(self._build_app)
         app = AccessGuard(built, self.token)
         if keep_session:
             app = SessionKeeper(app, self.paths.kept_session, self.config.SESSION_COOKIE_NAME)
@@ -218,14 +213,10 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals, debug: bool = Fal
                 "its seccomp filter stays on.",
                 sandbox_problem,
             )
-        # The server listens at once; this thread loads Qt and opens the window, and once Qt
-        # has made it and its web engine is starting (in processes of their own), a thread
-        # imports Flask and builds the app: earlier, it would slow Qt's start down, since
-        # both need the GIL. The window's first request waits for the app, queued by the
-        # kernel, never refused.
-        with setup.serving(
-            port, wait=False, keep_session=setup.saving, build_within=BUILD_AT_THE_LATEST
-        ) as (_, built, url):
+        # The server listens, and Flask is imported and the app built on a thread, while
+        # this thread loads Qt and opens the window: the window's first request waits for
+        # the app, queued by the kernel, never refused.
+        with setup.serving(port, wait=False, keep_session=setup.saving) as (_, built, url):
             problem = backend_problem()
             if problem:
                 return no_window(problem)
@@ -240,7 +231,6 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals, debug: bool = Fal
                 events=setup.events,
                 debug=debug,
             )
-            window.when_showing(built.start)
             instance.listen(window.bring_to_front)
             stop.on_stop(window.close)
             if not stop.requested.is_set():

@@ -19,33 +19,17 @@ class ServerNotReady(RuntimeError):
 
 
 class BuiltInBackground:
-    """A WSGI app that ``build`` makes on a thread of its own; requests that arrive before it
-    is built wait for it. So a server can listen from the first moment (the kernel queues
-    connections until it accepts them: no race), and the window can start while Flask is
-    imported and the app built.
+    """A WSGI app that ``build`` makes on a thread of its own, started at once; requests that
+    arrive before it is built wait for it. So a server can listen from the first moment (the
+    kernel queues connections until it accepts them: no race), and the window can start
+    while Flask is imported and the app built."""
 
-    The build starts when ``start`` is called, or ``start_within`` seconds after this is
-    made, whichever comes first (at once by default)."""
-
-    def __init__(self, build: Callable[[], Callable], start_within: float = 0):
+    def __init__(self, build: Callable[[], Callable]):
         self._build = build
         self._built = threading.Event()
         self._app: Callable | None = None
         self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._make, name="flasky-build", daemon=True)
-        self._starting = threading.Lock()
-        if start_within:
-            timer = threading.Timer(start_within, self.start)
-            timer.daemon = True
-            timer.start()
-        else:
-            self.start()
-
-    def start(self) -> None:
-        """Start building, unless it has started already; from any thread."""
-        with self._starting:
-            if not self._thread.is_alive() and not self._built.is_set():
-                self._thread.start()
+        threading.Thread(target=self._make, name="flasky-build", daemon=True).start()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Whether the app is built (or failed to be) within ``timeout`` seconds."""

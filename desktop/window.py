@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urljoin
@@ -115,11 +114,6 @@ class AppWindow:
             menu=[] if QT else self._menu(),
             icon=str(resource_path("webapp", "static", "flasky.svg")),
         )
-
-    def when_showing(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` (on a thread of pywebview's) once Qt has made the window and its
-        web engine has begun loading the page, just before the window shows."""
-        self.window.events.before_show += callback
 
     def close(self) -> None:
         """Close the window from any thread or a signal handler."""

@@ -127,23 +127,6 @@ def test_a_request_that_comes_before_the_app_is_built_waits_for_it(app):
     assert b"Hello, Stranger!" in answers[0].body
 
 
-def test_a_build_put_off_starts_when_asked_or_at_its_deadline_at_the_latest(app):
-    builds = []
-
-    def build():
-        builds.append(threading.current_thread())
-        return app
-
-    asked = BuiltInBackground(build, start_within=600)
-    assert not asked.wait(0.3) and not builds  # nothing is built before it is asked for
-    asked.start()
-    asked.start()  # a second start, from any thread, is no second build
-    assert asked.wait(10)
-    unasked = BuiltInBackground(build, start_within=0.1)
-    assert unasked.wait(10)  # nobody asked: its deadline started it
-    assert len(builds) == 2
-
-
 def test_an_app_that_cannot_be_built_answers_503_and_is_logged(caplog):
     def build():
         raise RuntimeError("a broken install")
