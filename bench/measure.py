@@ -3,22 +3,44 @@
 Each launch opens the real window on a virtual X screen, in a new home folder, and is timed from
 process start to its page-loaded event; launches of the builds take turns, so a busy
 machine slows them alike. The one file is timed twice over: at a first launch, which unpacks its
-folder build into an empty cache, and at later launches, which run it from there.
+folder build into an empty cache, and at later launches, which run it from there. For each way,
+the time to its first window on screen as well: the splash, on a first launch.
 """
 
 import argparse
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.launch import LaunchFailed, run_once
-from harness.x11 import Screen, virtual_screen
+from freeze.splash import TITLE as SPLASH
+from harness.x11 import Screen, WindowsShown, virtual_screen
+
+FIRST_WINDOW = "first window shown (the splash, at a first launch)"
+SPLASH_HIDDEN = "splash hidden (the folder build takes over)"
+APP_WINDOW = "app's window shown"
+LOADED = "page loaded (load event)"  # as run_once names it
 
 
 def launch_seconds(executable: Path, screen: Screen, cache: Path | None = None) -> float:
     """Seconds from starting ``executable`` to the app page loaded in its window."""
     return run_once([str(executable)], screen, cache=cache)["load_s"]
+
+
+def launch_steps(executable: Path, screen: Screen, cache: Path | None = None) -> dict:
+    """Seconds from starting ``executable`` to each step of its launch (``run_once``), and to
+    its first window on screen (``FIRST_WINDOW``, from just before the start)."""
+    with WindowsShown(screen.name) as shown:
+        started = time.monotonic()
+        steps = run_once([str(executable)], screen, cache=cache)["steps"]
+    windows = {
+        FIRST_WINDOW: shown.windows[0][0],
+        SPLASH_HIDDEN: shown.first(SPLASH, hidden=True),
+        APP_WINDOW: shown.first("Flasky"),
+    }
+    return steps | {step: round(at - started, 3) for step, at in windows.items() if at}
 
 
 def size_mib(path: Path) -> float:
@@ -37,17 +59,26 @@ def launches(one_file: Path, one_folder: Path, cache: Path) -> dict[str, tuple[P
     }
 
 
-def launch_times(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
-    """Launch times in seconds of each way of launching the builds (``launches``)."""
+def launch_runs(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
+    """The steps (``launch_steps``) of ``runs`` launches of each way of launching the builds
+    (``launches``), the ways taking turns."""
     with tempfile.TemporaryDirectory() as cache:
         ways = launches(one_file, one_folder, Path(cache))
         launch_seconds(one_folder, screen)  # warm the page cache
         launch_seconds(one_file, screen, Path(cache))  # and unpack into the kept cache
-        times: dict[str, list[float]] = {name: [] for name in ways}
+        steps: dict[str, list[dict]] = {name: [] for name in ways}
         for _ in range(runs):
             for name, (executable, kept_cache) in ways.items():
-                times[name].append(launch_seconds(executable, screen, kept_cache))
-    return times
+                steps[name].append(launch_steps(executable, screen, kept_cache))
+    return steps
+
+
+def launch_times(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
+    """Launch times in seconds of each way of launching the builds (``launches``)."""
+    return {
+        name: [each[LOADED] for each in steps]
+        for name, steps in launch_runs(one_file, one_folder, screen, runs).items()
+    }
 
 
 def main() -> int:
@@ -59,19 +90,28 @@ def main() -> int:
     try:
         with virtual_screen() as display:
             screen = Screen(display)
-            times = launch_times(options.one_file, options.one_folder, screen, options.runs)
+            runs = launch_runs(options.one_file, options.one_folder, screen, options.runs)
     except LaunchFailed as failed:
         print(f"bench.measure: a launch failed: {failed}", file=sys.stderr)
         return 1
-    folder = statistics.median(times["one-folder"])
-    for name, seconds in times.items():
+    folder = statistics.median(each[LOADED] for each in runs["one-folder"])
+    for name, steps in runs.items():
+        seconds = [each[LOADED] for each in steps]
         median = statistics.median(seconds)
+        shown = statistics.median(each[FIRST_WINDOW] for each in steps)
         size = size_mib(options.one_folder.parent if name == "one-folder" else options.one_file)
         print(
             f"{name}: {size:.1f} MiB; launch to loaded page: median {median:.2f} s "
             f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} runs), "
-            f"{median / folder:.2f}× the one folder"
+            f"{median / folder:.2f}× the one folder; first window on screen: {shown:.2f} s"
         )
+    print("Median seconds from process start to each step:", " / ".join(runs))
+    for step in runs["one-file, first"][0]:
+        medians = [
+            f"{statistics.median(each[step] for each in steps):.3f}" if step in steps[0] else "-"
+            for steps in runs.values()
+        ]
+        print(f"  {step}: " + " / ".join(medians))
     return 0
 
 

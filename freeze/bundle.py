@@ -184,7 +184,7 @@ ALLOWED_PACKAGES = [
     "flask_bootstrap",
     "flask_moment",
     "flask_wtf",
-    "freeze",  # the one file's program: freeze/onefile.py imports freeze/section.py
+    "freeze",  # the one file's program: freeze/onefile.py, freeze/section.py, freeze/splash.py
     "itsdangerous",
     "jinja2",
     "markupsafe",
@@ -192,12 +192,14 @@ ALLOWED_PACKAGES = [
     "platformdirs",
     "proxy_tools",
     "qtpy",
+    "six",  # python-xlib's
     "typing_extensions",
     "waitress",
     "webapp",
     "webview",
     "werkzeug",
     "wtforms",
+    "Xlib",  # the one file's splash window (freeze/splash.py), imported at a first launch only
     "zstandard",
 ]
 # Standard library parts a desktop build does not need (tkinter would bring Tcl/Tk).

@@ -3,24 +3,28 @@
 PyInstaller's own one-file mode unpacks everything, Qt Web Engine's 350 MB included, into a new
 temporary folder at every launch, and compresses it with zlib. Instead, build.spec freezes
 ``freeze/onefile.py`` alone as a small one-file program and ``pack`` adds the folder build to
-it, as one tar compressed with Zstandard (a long window finds what the libraries share), in an
-ELF section of its own (``freeze/section.py``) beside PyInstaller's ``pydata`` (Linux only: on
-Windows and macOS build.spec makes PyInstaller's own bundles).
+it, as one tar cut into pieces of ``FRAME_SIZE``, each compressed with Zstandard on its own (so
+that a first launch decompresses them on every core), in an ELF section of its own
+(``freeze/section.py``) beside PyInstaller's ``pydata`` (Linux only: on Windows and macOS
+build.spec makes PyInstaller's own bundles).
 
 The tar depends only on the folder's names, contents and executable bits, and on the date it is
 given, so that the same commit packs into the same bytes wherever and whenever it is built.
 """
 
 import hashlib
+import os
+import shutil
 import subprocess
 import tarfile
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from freeze.section import HEADER, MAGIC, SECTION, build_id
+from freeze.section import HEADER, MAGIC, SECTION, build_id, index
 
-WINDOW_LOG = 27  # 128 MiB: the most a decompressor accepts without being asked to
+FRAME_SIZE = 16 << 20  # of the tar, in each frame: many enough frames to keep every core busy
 
 
 def normalized(member: tarfile.TarInfo, mtime: int) -> tarfile.TarInfo:
@@ -44,28 +48,52 @@ def write_tar(folder: Path, stream: BinaryIO, mtime: int) -> None:
             tar.add(path, name, recursive=False, filter=partial(normalized, mtime=mtime))
 
 
+def compress_frames(
+    tar: BinaryIO, output: BinaryIO, level: int, frame_size: int = FRAME_SIZE
+) -> list[tuple[int, bytes]]:
+    """Write ``tar`` to ``output`` as Zstandard frames of ``frame_size`` bytes of it each;
+    return each frame's size and SHA-256."""
+    import zstandard  # only the build environment has it, and the one file
+
+    # Each frame is compressed alone, by one thread: the bytes do not depend on the number of
+    # threads, nor on the machine.
+    parameters = zstandard.ZstdCompressionParameters.from_level(
+        level, window_log=max(frame_size.bit_length() - 1, 10), enable_ldm=True, write_checksum=True
+    )
+
+    def compress(piece: bytes) -> bytes:
+        return zstandard.ZstdCompressor(compression_params=parameters).compress(piece)
+
+    frames = []
+    pieces = iter(partial(tar.read, frame_size), b"")
+    with ThreadPoolExecutor(os.cpu_count()) as workers:
+        for frame in workers.map(compress, pieces):
+            output.write(frame)
+            frames.append((len(frame), hashlib.sha256(frame).digest()))
+    return frames
+
+
 def pack(stub: Path, folder: Path, output: Path, mtime: int, level: int = 19) -> str:
     """Write ``output``: ``stub`` with ``folder``, as a compressed tar, in a section of its own.
 
     Returns the build id.
     """
-    import zstandard  # only the build environment has it, and the one file
-
-    # The output does not depend on the number of threads: Zstandard cuts the input into jobs
-    # of a size set by the parameters alone.
-    parameters = zstandard.ZstdCompressionParameters.from_level(
-        level, window_log=WINDOW_LOG, enable_ldm=True, write_checksum=True, threads=-1
-    )
-    compressor = zstandard.ZstdCompressor(compression_params=parameters)
+    tar = output.with_name(output.name + ".tar")
+    frames = output.with_name(output.name + ".frames")
     section = output.with_name(output.name + ".section")
-    with section.open("w+b") as out:
-        out.write(HEADER.pack(MAGIC, bytes(32)))
-        with compressor.stream_writer(out, closefd=False) as compressed:
-            write_tar(folder, compressed, mtime)
-        out.seek(HEADER.size)
-        digest = hashlib.file_digest(out, "sha256").digest()
-        out.seek(0)
-        out.write(HEADER.pack(MAGIC, digest))
+    try:
+        with tar.open("w+b") as uncompressed, frames.open("w+b") as compressed:
+            write_tar(folder, uncompressed, mtime)
+            uncompressed.seek(0)
+            contents = index(compress_frames(uncompressed, compressed, level))
+            digest = hashlib.sha256(contents).digest()
+            compressed.seek(0)
+            with section.open("wb") as out:
+                out.write(HEADER.pack(MAGIC, digest) + contents)
+                shutil.copyfileobj(compressed, out)
+    finally:
+        tar.unlink(missing_ok=True)
+        frames.unlink(missing_ok=True)
     # PyInstaller's bootloader looks for its archive near the end of the file, so the build
     # goes in before PyInstaller's section: take that out, add the build, put it back.
     pydata = output.with_name(output.name + ".pydata")

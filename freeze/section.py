@@ -1,17 +1,32 @@
 """The section of the one-file executable that carries the folder build, as ``freeze/pack.py``
 writes it and ``freeze/onefile.py`` reads it.
 
-It is an ELF section named ``flasky_build``: a header (the magic and the SHA-256 of what
-follows), then the folder build as one tar compressed with Zstandard.
+It is an ELF section named ``flasky_build``: a header (the magic and the SHA-256 of the index),
+the index (how many frames, then each frame's size and SHA-256), then the folder build as one
+tar cut into pieces, each compressed with Zstandard as a frame of its own, so that the pieces
+can be checked and decompressed on every core at once. The frames, one after the other, are a
+Zstandard stream of the whole tar (``zstd -d`` reads them), and the SHA-256 in the header vouches
+for every byte through the index.
 """
 
 import os
 import struct
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 SECTION = "flasky_build"
-MAGIC = b"flasky-build/1\0\0"
-HEADER = struct.Struct("<16s32s")  # the section starts with the magic and the tar's SHA-256
+MAGIC = b"flasky-build/2\0\0"
+HEADER = struct.Struct("<16s32s")  # the section starts with the magic and the index's SHA-256
+COUNT = struct.Struct("<I")  # the index: how many frames,
+FRAME = struct.Struct("<Q32s")  # then each frame's size and SHA-256
+
+
+class Frame(NamedTuple):
+    """Where a compressed frame lies in the executable, and its SHA-256."""
+
+    offset: int
+    size: int
+    digest: bytes
 
 
 class DamagedExecutable(Exception):
@@ -56,3 +71,30 @@ def find_section(executable: Path) -> tuple[int, int, bytes]:
     except (struct.error, ValueError, IndexError, OSError) as error:
         raise DamagedExecutable("its ELF headers are unreadable") from error
     raise DamagedExecutable("it carries no app")
+
+
+def index(frames: list[tuple[int, bytes]]) -> bytes:
+    """The index of the compressed frames, given each one's size and SHA-256."""
+    return COUNT.pack(len(frames)) + b"".join(FRAME.pack(*frame) for frame in frames)
+
+
+def read_index(file: BinaryIO, offset: int, size: int, digest: bytes) -> list[Frame]:
+    """The frames of the section whose index starts at ``offset`` (``find_section``), once the
+    index is checked against ``digest`` and the frames against the section's ``size``."""
+    import hashlib  # only a launch that unpacks reads the index
+
+    file.seek(offset)
+    header = file.read(COUNT.size)
+    count = COUNT.unpack(header)[0] if len(header) == COUNT.size else 0
+    entries = file.read(min(count * FRAME.size, size))
+    if not count or len(entries) != count * FRAME.size:
+        raise DamagedExecutable("its index of contents is cut short")
+    if hashlib.sha256(header + entries).digest() != digest:
+        raise DamagedExecutable("its index of contents does not match its checksum")
+    frames, start = [], offset + COUNT.size + len(entries)
+    for frame_size, frame_digest in FRAME.iter_unpack(entries):
+        frames.append(Frame(start, frame_size, frame_digest))
+        start += frame_size
+    if start != offset + size:
+        raise DamagedExecutable("its contents do not fill its section")
+    return frames

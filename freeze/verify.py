@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from freeze.build import DIST, ROOT, git, sha256
-from freeze.section import SECTION, DamagedExecutable, find_section
+from freeze.section import SECTION, DamagedExecutable, find_section, read_index
 
 SHOWN = 100  # differences printed; the rest are counted
 SPELLED_OUT = 5  # members whose date (or mode…) differs named one by one; more make one line
@@ -127,17 +127,17 @@ def zip_members(path: Path) -> dict[str, Member]:
 
 def one_file_members(path: Path) -> dict[str, Member]:
     """The members of the tar in the one file's section, each named under the section's name."""
-    try:
-        offset, _, _ = find_section(path)
-    except DamagedExecutable:
-        return {}
     import zstandard
 
     found = {}
     with path.open("rb") as file:
-        file.seek(offset)
+        try:
+            frames = read_index(file, *find_section(path))
+        except DamagedExecutable:
+            return {}
+        file.seek(frames[0].offset)
         with (
-            zstandard.ZstdDecompressor().stream_reader(file) as stream,
+            zstandard.ZstdDecompressor().stream_reader(file, read_across_frames=True) as stream,
             tarfile.open(fileobj=stream, mode="r|") as tar,
         ):
             for entry in tar:

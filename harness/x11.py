@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import select
 import shutil
 import subprocess
 import threading
@@ -230,3 +231,53 @@ def first_page_frame(frames: list[bytes], match: float = 0.9) -> int | None:
         ):
             return index
     return None
+
+
+class WindowsShown:
+    """The top-level windows shown on an X screen while in the ``with`` block, in the order they
+    are mapped: ``(time.monotonic(), name)`` each, the name read as soon as the window maps (as
+    a window manager does; None if the window is gone by then); and in ``hidden``, the same for
+    each of them that was unmapped since."""
+
+    def __init__(self, screen_name: str) -> None:
+        self.windows: list[tuple[float, str | None]] = []
+        self.hidden: list[tuple[float, str | None]] = []
+        self._names: dict[int, str | None] = {}  # of the windows shown, by id
+        self._connection = display.Display(screen_name)
+        self._connection.screen().root.change_attributes(event_mask=X.SubstructureNotifyMask)
+        self._connection.sync()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="windows-shown", daemon=True)
+
+    def __enter__(self) -> "WindowsShown":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._connection.close()
+
+    def names(self) -> list[str | None]:
+        return [name for _, name in self.windows]
+
+    def first(self, name: str, hidden: bool = False) -> float | None:
+        """When the first window called ``name`` was shown (or hidden); None if it was not."""
+        events = self.hidden if hidden else self.windows
+        return next((at for at, seen in events if seen == name), None)
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            select.select([self._connection], [], [], 0.05)
+            while self._connection.pending_events():
+                event = self._connection.next_event()
+                if event.type == X.MapNotify:
+                    shown = time.monotonic()
+                    try:
+                        name = event.window.get_wm_name()
+                    except error.XError:  # BadWindow: gone already
+                        name = None
+                    self._names[event.window.id] = name
+                    self.windows.append((shown, name))
+                elif event.type == X.UnmapNotify and event.window.id in self._names:
+                    self.hidden.append((time.monotonic(), self._names[event.window.id]))

@@ -21,7 +21,9 @@ from desktop import __version__
 from desktop.events import PAGE_LOADED, SERVING
 from freeze.bundle import unexpected_files, unexpected_packages
 from freeze.section import build_id, find_section
+from freeze.splash import TITLE as SPLASH
 from harness.process import ROOT, run_main
+from harness.x11 import WindowsShown
 
 from .helpers import DIST, EXECUTABLE, close_and_wait, port_is_free
 
@@ -141,6 +143,31 @@ def test_first_launch_unpacks_the_folder_build_once_and_later_launches_run_it_in
     assert run_main("--version", env=env, command=frozen).returncode == 0
     again = (build / "flasky").stat()
     assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+
+
+def test_a_first_launch_shows_a_splash_until_the_app_takes_over_and_later_ones_none(
+    frozen, open_window, screen, env
+):
+    launches = []
+    for _ in range(2):
+        with WindowsShown(screen.name) as shown:
+            app = open_window(env, command=frozen)
+        launches.append(shown.names())
+        on_screen = [window.get_wm_name() for window in screen.root.query_tree().children]
+        assert SPLASH not in on_screen  # gone once the app took the process over
+        assert close_and_wait(screen, app) == 0
+    first, later = launches
+    assert first[0] == SPLASH
+    assert first.index("Flasky") > 0
+    assert later.index("Flasky") >= 0
+    assert SPLASH not in later and None not in later
+
+
+def test_a_first_launch_without_a_display_says_so_on_stderr_and_later_ones_say_nothing(frozen, env):
+    env = {name: value for name, value in env.items() if name != "DISPLAY"}
+    first, later = (run_main("--version", env=env, command=frozen) for _ in range(2))
+    assert (first.returncode, first.stderr) == (0, f"{SPLASH}…\n")
+    assert (later.returncode, later.stderr) == (0, "")
 
 
 @pytest.mark.parametrize("damage", ["deleted", "cut short"])
@@ -285,7 +312,7 @@ def test_a_cache_on_a_noexec_file_system_says_so_in_one_line(frozen, build, home
         f"Error: Flasky cannot run from {unpacked_builds(home)}: its file system is mounted "
         "noexec. Point XDG_CACHE_HOME to another folder.\n"
     )
-    assert left == [".unpack.lock", f"{build.name}.lock"]  # nothing unpacked in vain
+    assert left == [f"{build.name}.lock"]  # nothing unpacked in vain
 
 
 def test_frozen_app_writes_nothing_next_to_itself(frozen, open_window, screen, env):

@@ -1,0 +1,123 @@
+"""The one file's packing and unpacking, without building: a small folder build packed into
+frames by the real packer and unpacked by the real unpacker (`test_frozen.py` runs the built
+one file)."""
+
+import hashlib
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+import zstandard
+
+from freeze.onefile import MANIFEST, unpack
+from freeze.pack import compress_frames, write_tar
+from freeze.section import DamagedExecutable, index, read_index
+
+EPOCH = 1_700_000_000
+FRAME_SIZE = 64 << 10  # small frames, so that files start and end inside and across them
+
+
+def folder_build(parent: Path) -> Path:
+    """A folder build with files smaller and larger than a frame, empty ones, and a link."""
+    folder = parent / "flasky-onedir"
+    (folder / "_internal" / "empty").mkdir(parents=True)
+    sizes = {"flasky": 3000, "_internal/libbig.so": 5 * FRAME_SIZE + 123, "_internal/none": 0}
+    for number, (name, size) in enumerate(sizes.items()):
+        noise = random.Random(number).randbytes(size // 2)  # what compresses badly, then well
+        (folder / name).write_bytes(noise + bytes([number]) * (size - size // 2))
+    for number in range(40):  # many small files, some of them inside one frame
+        (folder / "_internal" / f"module{number:02}.py").write_text(f"x = {number}\n" * number)
+    (folder / "flasky").chmod(0o755)
+    (folder / "libbig.so").symlink_to("_internal/libbig.so")
+    return folder
+
+
+def packed(folder: Path, section: Path) -> tuple[int, bytes]:
+    """Write ``folder`` to ``section`` as the one file's section holds it, less its header;
+    return the section's size and the index's SHA-256 (the header's)."""
+    tar, frames = io.BytesIO(), io.BytesIO()
+    write_tar(folder, tar, EPOCH)
+    tar.seek(0)
+    contents = index(compress_frames(tar, frames, level=3, frame_size=FRAME_SIZE))
+    section.write_bytes(contents + frames.getvalue())
+    return section.stat().st_size, hashlib.sha256(contents).digest()
+
+
+def files_of(folder: Path) -> dict[str, tuple[int, bytes | str]]:
+    """Each file, link and folder under ``folder`` by its relative name: its mode and contents."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            path.lstat().st_mode,
+            str(path.readlink()) if path.is_symlink() else path.read_bytes(),
+        )
+        for path in folder.rglob("*")
+        if not path.is_dir() or path.is_symlink()
+    } | {
+        path.relative_to(folder).as_posix(): (path.stat().st_mode, "folder")
+        for path in folder.rglob("*")
+        if path.is_dir() and not path.is_symlink()
+    }
+
+
+@pytest.fixture
+def section(tmp_path) -> tuple[Path, int, bytes]:
+    section = tmp_path / "section"
+    return section, *packed(folder_build(tmp_path / "built"), section)
+
+
+def test_frames_decompressed_one_after_the_other_are_the_tar(tmp_path):
+    folder = folder_build(tmp_path)
+    tar = io.BytesIO()
+    write_tar(folder, tar, EPOCH)
+    tar.seek(0)
+    frames = io.BytesIO()
+    sizes = [size for size, _ in compress_frames(tar, frames, level=3, frame_size=FRAME_SIZE)]
+    assert len(sizes) == -(-len(tar.getvalue()) // FRAME_SIZE) > 5
+    assert sum(sizes) == len(frames.getvalue())
+    frames.seek(0)
+    with zstandard.ZstdDecompressor().stream_reader(frames, read_across_frames=True) as stream:
+        assert stream.read() == tar.getvalue()
+
+
+def test_packing_into_frames_gives_the_same_bytes_each_time(tmp_path, section):
+    path, _, digest = section
+    again = tmp_path / "again"
+    _, digest_again = packed(folder_build(tmp_path / "built-again"), again)
+    assert (again.read_bytes(), digest_again) == (path.read_bytes(), digest)
+
+
+def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(tmp_path, section):
+    path, size, digest = section
+    with path.open("rb") as file:
+        frames = read_index(file, 0, size, digest)
+    shown = []
+    unpack(path, frames, tmp_path / "unpacked", shown.append)
+    unpacked = files_of(tmp_path / "unpacked")
+    manifest = unpacked.pop(MANIFEST)
+    assert unpacked == files_of(tmp_path / "built" / "flasky-onedir")
+    assert json.loads(manifest[1]) == {
+        name: len(contents) if isinstance(contents, bytes) else contents
+        for name, (_, contents) in unpacked.items()
+        if contents != "folder"
+    }
+    assert shown == [number / len(frames) for number in range(1, len(frames) + 1)]
+
+
+# The index: the number of frames (4 bytes), then each frame's size (8) and SHA-256 (32).
+@pytest.mark.parametrize("where", ["a frame's size", "a frame's SHA-256", "a frame"])
+def test_a_damaged_section_is_refused_before_or_while_unpacking(tmp_path, section, where):
+    path, size, digest = section
+    damaged = bytearray(path.read_bytes())
+    damaged[{"a frame's size": 4, "a frame's SHA-256": 4 + 8 + 5}.get(where, size // 2)] ^= 0xFF
+    path.write_bytes(damaged)
+    with pytest.raises(DamagedExecutable), path.open("rb") as file:
+        unpack(path, read_index(file, 0, size, digest), tmp_path / "unpacked", print)
+
+
+def test_a_section_that_its_frames_do_not_fill_exactly_is_refused(section):
+    path, size, digest = section
+    for wrong_size in [size - 1, size + 1]:
+        with pytest.raises(DamagedExecutable), path.open("rb") as file:
+            read_index(file, 0, wrong_size, digest)
