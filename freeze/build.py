@@ -38,6 +38,7 @@ INPUTS = [
     "freeze/onefile.py",
     "freeze/pack.py",
     "freeze/section.py",
+    "freeze/splash.py",
     "requirements-build.lock",
 ]
 
