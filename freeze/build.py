@@ -1,7 +1,8 @@
 """Build dist/flasky with PyInstaller (``make dist``), unless it is built from these very inputs.
 
-After a build, the executable is checked against the allow-list of ``freeze/bundle.py`` and
-``dist/BUILDINFO`` records what went into it. Run with the build environment's Python.
+After a build, the executable is checked against the allow-list of ``freeze/bundle.py``,
+``dist/BUILDINFO`` records what went into it and ``dist/flasky.cdx.json`` is its SBOM
+(``freeze/sbom.py``). Run with the build environment's Python.
 
 The same commit builds into the same bytes (``make verify-build`` checks it): PyInstaller runs
 with a fixed hash seed, and the build is dated by the last commit of its inputs
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from . import bundle
+from . import bundle, sbom
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -25,6 +26,7 @@ EXECUTABLE = DIST / "flasky"
 FOLDER = DIST / "flasky-onedir"
 STAMP = DIST / "flasky.inputs-sha256"
 BUILDINFO = DIST / "BUILDINFO"
+SBOM = DIST / "flasky.cdx.json"
 # What the executable is made of: a change to any of these rebuilds it.
 INPUTS = [
     "main.py",
@@ -128,6 +130,17 @@ def build_info(epoch: int) -> str:
     return "".join(f"{key}: {value}\n" for key, value in lines.items())
 
 
+def write_sbom(epoch: int) -> int:
+    """Write the build's SBOM next to it (at each run: it is quick, and it describes the build
+    environment too); 1 if it could not be written."""
+    problem = sbom.write(SBOM, epoch)
+    if problem:
+        print(f"The build's SBOM could not be written: {problem}.", file=sys.stderr)
+        return 1
+    print(f"Wrote {SBOM.relative_to(ROOT)}, the build's SBOM.")
+    return 0
+
+
 def main() -> int:
     if not sysconfig.get_config_var("Py_ENABLE_SHARED"):
         print(
@@ -150,7 +163,7 @@ def main() -> int:
     built = EXECUTABLE.is_file() and FOLDER.is_dir() and STAMP.is_file()
     if built and STAMP.read_text().strip() == digest:
         print(f"{EXECUTABLE.relative_to(ROOT)} is up to date.")
-        return 0
+        return write_sbom(epoch)
     STAMP.unlink(missing_ok=True)
     subprocess.run(
         [
@@ -174,7 +187,7 @@ def main() -> int:
     BUILDINFO.write_text(build_info(epoch))
     STAMP.write_text(digest + "\n")
     print(f"Built {EXECUTABLE.relative_to(ROOT)}:\n{BUILDINFO.read_text()}", end="")
-    return 0
+    return write_sbom(epoch)
 
 
 if __name__ == "__main__":
