@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import psutil
 
-from desktop.events import MILESTONE, PAGE_LOADED, REQUEST, SERVING
+from desktop.events import MILESTONE, MILESTONES, PAGE_LOADED, REQUEST, SERVING
 from desktop.selftest import page_resources
 from harness.process import ROOT, AppFailed, AppProcess, user_environment
 from harness.x11 import FirstPaint, Screen
@@ -98,14 +98,6 @@ def tree_rss_mib(process: psutil.Process) -> float:
     return total / 2**20
 
 
-STEP_NAMES = {  # the app's milestones (desktop.events.MILESTONES)
-    "command-line": "Python started, launcher imported",
-    "prepared": "user's files, log and config ready",
-    "app-built": "Flask imported, app built (its own thread)",
-    "window-shown": "window shown (Qt started)",
-}
-
-
 def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> dict:
     """One launch of ``command`` with ``--events``: seconds to the page-loaded event and to the
     page's first frame on screen, tree RSS in MiB, seconds from the close request to the exit,
@@ -149,19 +141,27 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
     }
 
 
+def started_at(pid: int) -> float:
+    """When process ``pid`` started, on the monotonic clock, to the kernel's tick (10 ms).
+    (psutil's create_time() goes through the boot time in whole seconds.)"""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, after the command's name
+    since_boot = ticks / os.sysconf("SC_CLK_TCK")
+    return since_boot - (time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic())
+
+
 def launch_steps(
     app: AppProcess, process: psutil.Process, loaded: dict, painted: float
 ) -> dict[str, float]:
     """Seconds from process start to each step of the launch that the app told or that shows
     from outside, in the order they happen in a launch of this app; a step that a scenario
     does not tell (a bare window has no server) is left out."""
-    at = {STEP_NAMES[event["name"]]: event["at"] for event in app.events(MILESTONE)}
+    at = {MILESTONES[event["name"]]: event["at"] for event in app.events(MILESTONE)}
     serving = app.events(SERVING)
     if serving:
         at["server listening"] = serving[0]["at"]
-    offset = time.time() - time.monotonic()  # create_time() is on the wall clock
     engine = [
-        child.create_time() - offset
+        started_at(child.pid)
         for child in process.children(recursive=True)
         if "QtWebEngine" in child.name()
     ]

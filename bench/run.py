@@ -25,6 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 
+FIGURES = ("load_s", "paint_s", "rss_mib", "close_s")
+
+
+def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each step's median over the runs that had it, in the order of the medians."""
+    steps = {name for run in runs for name in run}
+    medians = {name: statistics.median(run[name] for run in runs if name in run) for name in steps}
+    return {name: round(medians[name], 3) for name in sorted(steps, key=medians.get)}
+
+
 def benchmark_launches(screen: Screen, runs: int) -> dict:
     """Each scenario launched ``runs`` times, in a new home each time but with a cache folder
     of its own kept from launch to launch, as a user's (after one launch to warm it)."""
@@ -52,16 +62,6 @@ def benchmark_launches(screen: Screen, runs: int) -> dict:
             figures[key]["ratio_to_floor"] = ratio(figures[key], results["floor"][key])
             figures[key]["ratio_to_floor_page"] = ratio(figures[key], results["floor-page"][key])
     return results
-
-
-FIGURES = ("load_s", "paint_s", "rss_mib", "close_s")
-
-
-def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
-    """Each step's median over the runs that had it, in the order of the medians."""
-    steps = {name for run in runs for name in run}
-    medians = {name: statistics.median(run[name] for run in runs if name in run) for name in steps}
-    return {name: round(medians[name], 3) for name in sorted(steps, key=medians.get)}
 
 
 def machine() -> str:

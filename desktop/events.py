@@ -23,10 +23,13 @@ PAGE_LOADED = "page-loaded"  # the window loaded a page; shows: what it shows (P
 MILESTONE = "milestone"  # a step of the launch (MILESTONES), for a timeline of where time goes
 REQUEST = "request"  # the server answered a request: from ``at`` to ``end``; never the query
 
-# The steps of a launch, in the order they usually come: the command line parsed (Python
-# started and the launcher imported), the user's files and config prepared, Flask imported and
-# the app built (on its own thread), the window shown.
-MILESTONES = ("command-line", "prepared", "app-built", "window-shown")
+# The steps of a launch, in the order they usually come, and what each one means.
+MILESTONES = {
+    "command-line": "Python started, launcher imported",
+    "prepared": "user's files, log and config ready",
+    "app-built": "Flask imported, app built (its own thread)",
+    "window-shown": "window shown (Qt started)",
+}
 
 
 class Events:
@@ -44,6 +47,12 @@ class Events:
     def enabled(self) -> bool:
         return self._stream is not None
 
+    def milestone(self, name: str, at: float | None = None) -> None:
+        """A step of the launch: one of MILESTONES (anything else is a programming error)."""
+        if name not in MILESTONES:
+            raise ValueError(f"{name!r} is not a milestone")
+        self.emit(MILESTONE, at=at, name=name)
+
     def emit(self, event: str, at: float | None = None, **fields) -> None:
         """Write ``event`` with ``fields``; ``at`` (``time.monotonic()``) defaults to now."""
         if self._stream is None:
@@ -56,8 +65,10 @@ class Events:
 
 
 class ReportedRequests:
-    """WSGI middleware: a ``request`` event for each request ``app`` answers, once its answer
-    is sent, with its path (never the query string, which may hold the entry token)."""
+    """WSGI middleware: a ``request`` event for each request ``app`` answers, with its path
+    (never the query string, which may hold the entry token). ``end`` is when the body was
+    handed to the server: at once for a list or a file (kept as they are, so that the server
+    still sends them with their length, or from the file), else once it has been iterated."""
 
     def __init__(self, app, events: Events):
         self.app = app
@@ -71,21 +82,26 @@ class ReportedRequests:
             statuses.append(int(status.split()[0]))
             return start_response(status, headers, exc_info)
 
-        return _Answer(
-            self.app(environ, record_status),
-            lambda: self.events.emit(
+        def report() -> None:
+            self.events.emit(
                 REQUEST,
                 at=started,
                 end=time.monotonic(),
                 method=environ["REQUEST_METHOD"],
                 path=environ.get("PATH_INFO", ""),
                 status=statuses[-1] if statuses else None,
-            ),
-        )
+            )
+
+        body = self.app(environ, record_status)
+        file_wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(body, list) or (file_wrapper and isinstance(body, file_wrapper)):
+            report()
+            return body
+        return _Answer(body, report)
 
 
 class _Answer:
-    """A WSGI answer's body that calls ``on_close`` once the server has sent it."""
+    """A WSGI answer's body that calls ``on_close`` once the server has iterated it."""
 
     def __init__(self, body, on_close):
         self._body = body
@@ -109,25 +125,30 @@ PAGE_TIMING = """JSON.stringify((() => {
     const paint = performance.getEntriesByName("first-contentful-paint")[0] || {};
     return {
         now: performance.now(),
-        fetch_start: page.fetchStart,
-        response_end: page.responseEnd,
-        dom_content_loaded: page.domContentLoadedEventEnd,
-        first_contentful_paint: paint.startTime,
-        load_end: page.loadEventEnd,
+        fetch_start: page.fetchStart ?? null,
+        response_end: page.responseEnd ?? null,
+        dom_content_loaded: page.domContentLoadedEventEnd ?? null,
+        first_contentful_paint: paint.startTime ?? null,
+        load_end: page.loadEventEnd ?? null,
     };
 })())"""
 
 
 def page_timing(run_js: Callable[[str], str]) -> dict[str, float | None]:
     """PAGE_TIMING of the page that ``run_js`` runs scripts in, on the monotonic clock (None
-    for what has not happened yet)."""
+    for what has not happened yet), and ``uncertainty``: how far off those times may be, in
+    seconds (half the round trip it took to ask)."""
     before = time.monotonic()
     page = json.loads(run_js(PAGE_TIMING))
-    now = (before + time.monotonic()) / 2  # when the page read its clock, give or take
+    after = time.monotonic()
+    now = (before + after) / 2  # when the page read its clock, within ``uncertainty``
     page_now = page.pop("now")
     return {
-        name: round(now - (page_now - value) / 1000, 4) if value else None
-        for name, value in page.items()
+        **{
+            name: round(now - (page_now - value) / 1000, 4) if value else None
+            for name, value in page.items()
+        },
+        "uncertainty": round((after - before) / 2, 4),
     }
 
 

@@ -5,7 +5,8 @@ store to disk on a timer (about every 30 s): a crash, a kill or a power cut befo
 the name the user was just greeted with. So this WSGI middleware, around the access guard,
 copies every new session cookie the app hands out into a file (written atomically and flushed
 to disk) before the response leaves; and at a launch's entry (the request that trades the
-token for the access cookie), it hands the kept cookie back when the engine has lost it. A
+token for the access cookie), it hands the kept cookie back when the engine does not hold it
+(after a crash, and after every close, since the app then ends without the engine's teardown). A
 session that was cleared (by the app, or by Help → Reset Flasky…) is kept as forgotten, and at
 the entry the keeper expires the old one the engine may still have on disk.
 
@@ -111,22 +112,30 @@ class SessionKeeper:
             return []
         if held is not None and signed_data(held.value) == signed_data(self._morsel(state).value):
             return []
-        log.info("Gave the window back the session it had lost.")
+        log.info("Gave the window back its kept session.")
         return [("Set-Cookie", state)]
 
     def _save(self, set_cookie: str) -> None:
         try:
             write_atomically(self.path, set_cookie.encode("utf-8"), mode=0o600)
         except OSError as error:
+            # Not kept, and not forgotten either: the next entry leaves the engine's alone.
             log.warning("Cannot keep the session in %s (%s).", self.path, error)
             self._kept = None
-            self._forget()
+            self._remove()
 
     def _forget(self) -> None:
         try:
             forget_session(self.path)
         except OSError as error:
             log.warning("Cannot keep the session as forgotten in %s (%s).", self.path, error)
+            self._remove()  # at least no older session is handed back
+
+    def _remove(self) -> None:
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("Cannot remove the kept session %s (%s).", self.path, error)
 
     def _read_kept(self) -> str | None:
         state = self._read()

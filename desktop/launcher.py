@@ -1,5 +1,6 @@
 """What a launch does: prepare the user's files and the server, then show the app one way."""
 
+import contextlib
 import logging
 import os
 import sys
@@ -15,7 +16,7 @@ from webapp import create_app
 from webapp.config import Config, KeySource, load_config
 
 from .access import ACCESS_COOKIE, AccessGuard, entry_url, new_token
-from .events import MILESTONE, SERVING, Events, ReportedRequests
+from .events import SERVING, Events, ReportedRequests
 from .gui import backend_problem, display_problem
 from .instance import SingleInstance, instance_address
 from .keeper import SessionKeeper
@@ -92,7 +93,7 @@ class AppSetup:
 
     def _build_app(self):
         app = create_app(self.config)
-        self.events.emit(MILESTONE, name="app-built")
+        self.events.milestone("app-built")
         return app
 
 
@@ -112,8 +113,8 @@ def prepare(options: Options) -> AppSetup:
     config.TEMPLATE_CACHE_FOLDER = paths.compiled_templates
     saving = data_is_writable and config.SECRET_KEY_SOURCE is not KeySource.EPHEMERAL
     events = Events.to_stdout(options.events)
-    events.emit(MILESTONE, at=options.started_at, name="command-line")
-    events.emit(MILESTONE, name="prepared")
+    events.milestone("command-line", at=options.started_at)
+    events.milestone("prepared")
     return AppSetup(paths, config, saving, events)
 
 
@@ -130,7 +131,7 @@ def run(options: Options) -> int:
                 case Mode.SELF_TEST:
                     return run_self_test(setup)
                 case Mode.WINDOW:
-                    end_now(show_window(setup, options.port, stop, options.debug))
+                    status = show_window(setup, options.port, stop, options.debug)
                 case Mode.SERVE | Mode.BROWSER:
                     open_browser = options.mode is Mode.BROWSER
                     return serve_until_stopped(setup, options.port, stop, open_browser)
@@ -138,6 +139,9 @@ def run(options: Options) -> int:
             log.error("%s", error)
             say("Flasky's server did not start. The log file has the details.")
             return EXIT_FAILURE
+    if sys.platform.startswith("linux"):  # the window is Qt's there, and measured
+        end_now(status)
+    return status
 
 
 def end_now(status: int) -> NoReturn:
@@ -148,8 +152,10 @@ def end_now(status: int) -> NoReturn:
     the settings in their own), and the app must lose nothing when it is killed anyway (the
     tests kill it with SIGKILL). The engine's processes end as their parent does."""
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):  # a windowed build may have none
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(status)
 
 

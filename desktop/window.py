@@ -21,7 +21,7 @@ import webview
 from webview.menu import Menu, MenuAction, MenuSeparator
 
 from . import __version__
-from .events import MILESTONE, PAGE_LOADED, Events, page_timing
+from .events import PAGE_LOADED, Events, page_timing
 from .links import AppPlaces
 from .paths import UserPaths, resource_path
 from .settings import MIN_HEIGHT, MIN_WIDTH, AutosavedSettings
@@ -98,7 +98,7 @@ class AppWindow:
         self.window.events.resized += self._remember_size
         self.window.events.moved += self._remember_position
         self.window.events.loaded += self._log_page
-        self.window.events.shown += lambda: self.events.emit(MILESTONE, name="window-shown")
+        self.window.events.shown += lambda: self.events.milestone("window-shown")
         if QT:
             self.window.events.before_show += self._add_native_parts
             self.window.events.closing += self._remember_zoom

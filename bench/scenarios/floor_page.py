@@ -8,11 +8,11 @@ from pathlib import Path
 
 import webview
 
-from desktop.events import MILESTONE, PAGE_LOADED, Events, page_timing
+from desktop.events import PAGE_LOADED, Events, page_timing
 
 events = Events(sys.stdout)
 window = webview.create_window("Flasky", (Path(sys.argv[1]) / "index.html").as_uri())
-window.events.shown += lambda: events.emit(MILESTONE, name="window-shown")
+window.events.shown += lambda: events.milestone("window-shown")
 window.events.loaded += lambda: events.emit(PAGE_LOADED, timing=page_timing(window.run_js))
 profile = tempfile.mkdtemp()  # a new one each launch, as each launch of the app gets
 webview.start(gui="qt", private_mode=False, storage_path=profile)
