@@ -63,10 +63,13 @@ def test_any_burst_size_gets_the_threads_page(browser, size):
 @quick
 @given(endpoint=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=60))
 def test_any_endpoint_gets_a_page_or_a_404(browser, endpoint):
-    response = browser.get("/routes/" + quote(endpoint, safe=""))
-    assert answered(response) in (200, 404)
-    response = browser.get("/responses/" + quote(endpoint, safe=""))
-    assert answered(response) in (200, 404)
+    # A "%2F" is a slash by the time the app sees it, and Werkzeug answers a path with two
+    # slashes in a row with a redirect to the path with one (308): also a page, not an error.
+    for page in ("/routes/", "/responses/"):
+        response = browser.get(page + quote(endpoint, safe=""))
+        assert answered(response) in (200, 308, 404)
+        if response.status_code == 308:
+            assert "//" in page + endpoint and "//" not in response.location.split("://")[1]
 
 
 @quick
