@@ -142,6 +142,23 @@ uninstall:
 	rm -f $(INSTALLED_FILES)
 	rm -rf $(UNPACKED_BUILDS)
 
+# --- The Debian package (freeze/deb.py; see the README's "Building and installing") ---
+
+# dpkg-deb builds it, patchelf takes the build machine's paths out of the libraries' RUNPATH;
+# the tests check it with lintian, appstreamcli, apparmor_parser and desktop-file-validate.
+DEB_PACKAGES := patchelf lintian appstream apparmor desktop-file-utils
+TEST_PACKAGES += $(DEB_PACKAGES)
+
+.PHONY: deb system-deb
+
+# dist/flasky_<version>_amd64.deb from the folder build (repacked only when it or freeze/deb.py's
+# inputs changed).
+deb: dist system-deb
+	$(BUILD_VENV)/bin/python -m freeze.deb dist/flasky-onedir dist
+
+system-deb:
+	@scripts/apt-install $(DEB_PACKAGES)
+
 # Re-pin the build environment (the app's pins plus PyInstaller) after `make lock`.
 lock-build: $(VENV)/.dev
 	$(BIN)/pip install --quiet pip-tools
