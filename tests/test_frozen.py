@@ -240,6 +240,23 @@ def test_two_first_launches_at_once_wait_for_one_another_and_both_run(frozen, bu
     assert not list(build.parent.glob(".unpacking-*"))
 
 
+def test_a_first_launch_killed_while_unpacking_leaves_no_build_and_the_next_unpacks(
+    frozen, build, env
+):
+    launch = subprocess.Popen([*frozen, "--version"], env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(build.parent.glob("*/_internal/*")):  # files being written
+        assert time.monotonic() < deadline, "the first launch did not start unpacking"
+        time.sleep(0.01)
+    os.killpg(launch.pid, signal.SIGKILL)  # the one file's bootloader and its program
+    launch.wait()
+    assert not build.exists()
+
+    assert run_main("--version", env=env, command=frozen).returncode == 0
+    assert unpacked_files(build) == files_of(FOLDER)
+    assert not list(build.parent.glob(".unpacking-*"))
+
+
 def test_ctrl_c_while_a_first_launch_waits_to_unpack_exits_quietly(frozen, build, env):
     build.parent.mkdir(parents=True)
     with (build.parent / ".unpack.lock").open("w") as unpacking:
