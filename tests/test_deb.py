@@ -88,7 +88,7 @@ def control(deb) -> dict[str, str]:
 
 
 def test_lintian_finds_no_error_and_no_warning_and_every_override_is_used(deb):
-    result = run("lintian", "--info", "--tag-display-limit", "0", deb, timeout=1200)
+    result = run("lintian", "--display-info", "--tag-display-limit", "0", deb, timeout=1200)
     tags = [line for line in result.stdout.splitlines() if re.match(r"[A-Z]: ", line)]
     assert [tag for tag in tags if tag.startswith(("E:", "W:"))] == []
     assert [tag for tag in tags if "unused-override" in tag or "mismatched-override" in tag] == []
