@@ -1,7 +1,8 @@
 """``make verify-build``: the same commit builds into the same bytes, wherever it is built.
 
 Builds the commit twice, from clean clones in two folders whose paths differ in length, and
-compares every file of the two ``dist/`` folders: the folder build, the one file, BUILDINFO.
+compares every file of the two ``dist/`` folders: the folder build, the one file, the Debian
+package (``make deb``, which builds the rest first), BUILDINFO.
 Where files differ it names them and, inside archives (zip files, PyInstaller's archive and the
 PYZ in it, the one file's tar), the members that differ. Identical builds take the place of
 ``dist/``, with the result in ``dist/BUILDINFO``. Run with the build environment's Python, which
@@ -173,11 +174,12 @@ def pyinstaller_members(path: Path) -> dict[str, Member]:
 
 
 def build(commit: str, folder: Path, log: Path) -> str | None:
-    """Build ``commit`` with ``make dist`` in a clean clone at ``folder``; what failed, if any."""
+    """Build ``commit`` with ``make deb`` (``make dist``, then the package) in a clean clone at
+    ``folder``; what failed, if any."""
     commands = [
         ["git", "clone", "--quiet", "--no-checkout", str(ROOT), str(folder)],
         ["git", "-C", str(folder), "checkout", "--quiet", "--detach", commit],
-        ["make", "--no-print-directory", "-C", str(folder), "dist"],
+        ["make", "--no-print-directory", "-C", str(folder), "deb"],
     ]
     with log.open("w") as output:
         for command in commands:
