@@ -58,6 +58,15 @@ class Geometry:
     height: int
 
 
+def mapped_window(root, title: str):
+    """The top-level window under ``root`` called ``title`` if it is mapped now, else None."""
+    for window in root.query_tree().children:
+        with contextlib.suppress(error.XError):  # BadWindow: gone while we looked
+            if window.get_wm_name() == title and window.get_attributes().map_state == X.IsViewable:
+                return window
+    return None
+
+
 class Screen:
     def __init__(self, name: str):
         self.name = name
@@ -71,12 +80,9 @@ class Screen:
         """The top-level window called ``title``, once it is mapped."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for window in self.root.query_tree().children:
-                if (
-                    window.get_wm_name() == title
-                    and window.get_attributes().map_state == X.IsViewable
-                ):
-                    return window
+            window = mapped_window(self.root, title)
+            if window is not None:
+                return window
             time.sleep(0.05)
         raise AssertionError(f"no window called {title!r} within {timeout}s")
 
@@ -181,14 +187,10 @@ class FirstPaint:
     def _wait_for_window(self, connection):
         root = connection.screen().root
         while not self._stop.is_set():
-            for window in root.query_tree().children:
-                with contextlib.suppress(error.XError):
-                    if (
-                        window.get_wm_name() == self._title
-                        and window.get_attributes().map_state == X.IsViewable
-                    ):
-                        self._area = self._visible_top(window, root)
-                        return root
+            window = mapped_window(root, self._title)
+            if window is not None:
+                self._area = self._visible_top(window, root)
+                return root
             time.sleep(self._interval)
         return None
 
