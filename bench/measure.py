@@ -108,8 +108,8 @@ def main() -> int:
     print("Median seconds from process start to each step:", " / ".join(runs))
     for step in runs["one-file, first"][0]:
         medians = [
-            f"{statistics.median(each[step] for each in steps):.3f}" if step in steps[0] else "-"
-            for steps in runs.values()
+            f"{statistics.median(seen):.3f}" if seen else "-"
+            for seen in ([each[step] for each in steps if step in each] for steps in runs.values())
         ]
         print(f"  {step}: " + " / ".join(medians))
     return 0
