@@ -3,7 +3,6 @@
 
 import threading
 
-from click.testing import CliRunner
 from flask import Flask, current_app, render_template
 from flask.cli import ScriptInfo, cli
 
@@ -22,6 +21,8 @@ def flask_help(app: Flask, args: list[str]) -> str:
         create_app=lambda: app, set_debug_flag=False, load_dotenv_defaults=False
     )
     # make_context sets FLASK_RUN_FROM_CLI; the runner puts it back as it was.
+    from click.testing import CliRunner  # here, not at the top: only this page needs it
+
     runner = CliRunner(env={"FLASK_RUN_FROM_CLI": None})
     result = runner.invoke(
         cli,

@@ -196,6 +196,11 @@ CONCEPTS = [
 CONCEPTS_BY_ENDPOINT = {concept.endpoint: concept for concept in CONCEPTS}
 
 
+def qualified_name(thing: object) -> str:
+    """``module.Name`` of a function or a class."""
+    return f"{thing.__module__}.{thing.__qualname__}"
+
+
 def view_source(endpoint: str) -> str | None:
     """The source code of the view function behind ``endpoint``, if it is available."""
     try:

@@ -9,6 +9,7 @@ from flask import current_app, jsonify, render_template, request
 from ..masking import mask_environ_value
 from ..response_log import RESPONSE_ID
 from . import bp
+from .concepts import qualified_name
 from .forms import BurstForm
 
 PROBE_SECONDS = 0.3  # how long each request of a burst keeps its thread busy
@@ -59,9 +60,7 @@ def shown_value(key: str, value: object) -> str:
     if isinstance(value, bool | int | tuple):
         return repr(value)
     kind = value if isinstance(value, type) else type(value)
-    return (
-        f"{'the class' if kind is value else 'an object of'} {kind.__module__}.{kind.__qualname__}"
-    )
+    return f"{'the class' if kind is value else 'an object of'} {qualified_name(kind)}"
 
 
 def meaning(key: str) -> str:
@@ -88,11 +87,6 @@ def server_package(environ: dict) -> tuple[str, str | None] | None:
         return package, None
 
 
-def qualified_name(thing: object) -> str:
-    kind = type(thing)
-    return f"{kind.__module__}.{kind.__qualname__}"
-
-
 @bp.route("/wsgi")
 def wsgi():
     environ = request.environ
@@ -106,8 +100,8 @@ def wsgi():
         server_software=environ.get("SERVER_SOFTWARE"),
         server=server_package(environ),
         application=repr(current_app._get_current_object()),
-        application_class=qualified_name(current_app._get_current_object()),
-        wsgi_app=qualified_name(current_app.wsgi_app),
+        application_class=qualified_name(type(current_app._get_current_object())),
+        wsgi_app=qualified_name(type(current_app.wsgi_app)),
     )
 
 

@@ -31,8 +31,10 @@ LARGEST_DATA = 64 * 1024  # what the page decodes of a cookie's data (a cookie i
 def session_serializer(secret_key: str | None = None) -> URLSafeTimedSerializer:
     """The serializer Flask signs session cookies with: the app's, or the same with another key."""
     interface = current_app.session_interface
+    if secret_key is None:
+        return interface.get_signing_serializer(current_app)
     return URLSafeTimedSerializer(
-        secret_key or current_app.secret_key,
+        secret_key,
         salt=interface.salt,
         serializer=interface.serializer,
         signer_kwargs={

@@ -1,7 +1,7 @@
 """The tour: every note of the learner's book notes, by chapter and page, each linked to the page
 that shows it live; the pages visited are kept in the session."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import render_template, request, session, url_for
 
@@ -14,12 +14,11 @@ class Note:
     chapter: int
     page: int
     text: str
-    endpoint: str
-    arguments: dict[str, str | int] = field(default_factory=dict)
+    endpoint: str  # the page that shows it, at its concept's example URL
 
     @property
     def url(self) -> str:
-        return url_for(self.endpoint, **self.arguments)
+        return url_for(self.endpoint, **PAGES[self.endpoint])
 
 
 # The notes as the learner wrote them (book-notes.txt), a line or a few lines each.
@@ -38,10 +37,9 @@ NOTES = [
         8,
         "Decorator: register functons as handlers for an event",
         "main.route_function",
-        {"rule_endpoint": "main.index"},
     ),
-    Note(2, 9, "Routes: dynamic part /user/<name>", "main.user", {"name": "Dave"}),
-    Note(2, 9, "/user/<int:id>", "main.user_by_id", {"id": 1}),
+    Note(2, 9, "Routes: dynamic part /user/<name>", "main.user"),
+    Note(2, 9, "/user/<int:id>", "main.user_by_id"),
     Note(2, 12, "Request object", "main.request_info"),
     Note(2, 12, "Flask context: temp make certain objects globally accessible", "main.contexts"),
     Note(2, 13, "Thread: smallest sequence of instructions managed independently", "main.threads"),
@@ -88,16 +86,15 @@ NOTES = [
     ),
     Note(2, 15, "or return Response object: make_response(), example Pg.16", "main.response"),
     Note(2, 15, "redirect()", "main.redirect_home"),
-    Note(2, 15, "abort(404)", "main.user_by_id", {"id": 1}),
+    Note(2, 15, "abort(404)", "main.user_by_id"),
     Note(2, 18, "Flask script: python hello.py runserver --help", "main.command_line"),
     Note(
         3,
         21,
         "Rendering: process replace variables w/ actual values + returns final response",
         "main.user",
-        {"name": "Dave"},
     ),
-    Note(3, 21, "Jinja2: template engine used by Flask", "main.user", {"name": "Dave"}),
+    Note(3, 21, "Jinja2: template engine used by Flask", "main.user"),
     Note(3, 26, "Bootstrap: Flask extension", "main.index"),
     Note(
         3,
@@ -163,15 +160,8 @@ NOTES = [
 ]
 
 
-def pages_of(notes: list[Note]) -> dict[str, dict[str, str | int]]:
-    """The pages the notes name, in the order they first name them: endpoint -> arguments."""
-    pages: dict[str, dict[str, str | int]] = {}
-    for note in notes:
-        pages.setdefault(note.endpoint, note.arguments)
-    return pages
-
-
-PAGES = pages_of(NOTES)
+# The pages the notes name, in the order they first name them: endpoint -> URL arguments.
+PAGES = {note.endpoint: CONCEPTS_BY_ENDPOINT[note.endpoint].example for note in NOTES}
 # From page to page with previous/next; /redirect answers with a redirect, not a page of its own.
 STOPS = [endpoint for endpoint in PAGES if endpoint != "main.redirect_home"]
 

@@ -18,7 +18,7 @@ from flask import (
 
 from ..extensions import moment
 from . import bp
-from .concepts import view_source
+from .concepts import qualified_name, view_source
 from .forms import NameForm
 
 
@@ -100,7 +100,7 @@ def event_handlers() -> list[tuple[str, str]]:
             for exception, f in by_exception.items()
         ]
     handlers += [("each template", f) for f in app.template_context_processors.get(None, [])]
-    return [(event, f"{f.__module__}.{f.__qualname__}") for event, f in handlers]
+    return [(event, qualified_name(f)) for event, f in handlers]
 
 
 @bp.route("/routes/<rule_endpoint>")
@@ -112,7 +112,7 @@ def route_function(rule_endpoint):
     return render_template(
         "main/route_function.html",
         endpoint=rule_endpoint,
-        function=f"{function.__module__}.{function.__qualname__}",
+        function=qualified_name(function),
         rules=sorted(current_app.url_map.iter_rules(rule_endpoint), key=lambda rule: rule.rule),
         source=view_source(rule_endpoint),
     )
