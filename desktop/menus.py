@@ -134,20 +134,19 @@ def add_menu_bar(bar: QMenuBar, window: QWidget, commands: Commands) -> None:
 def theme_menu(window: QWidget, commands: Commands) -> QMenu:
     """View → Theme: System, Light or Dark, one checked."""
     themes = QMenu("&Theme", window)
-    group = QActionGroup(themes)
-    group.setExclusive(True)
+    group = QActionGroup(themes)  # exclusive: one checked
+    choices = {}
     for theme, name in THEME_NAMES.items():
-        choice = action(window, name, lambda theme=theme: commands.choose_theme(theme))
-        choice.setCheckable(True)
-        choice.setChecked(theme is commands.theme)
-        group.addAction(choice)
-        themes.addAction(choice)
-    themes.aboutToShow.connect(
-        lambda: [
-            choice.setChecked(theme is commands.theme)
-            for choice, theme in zip(group.actions(), THEME_NAMES, strict=True)
-        ]
-    )
+        choices[theme] = action(window, name, lambda theme=theme: commands.choose_theme(theme))
+        choices[theme].setCheckable(True)
+        group.addAction(choices[theme])
+        themes.addAction(choices[theme])
+
+    def check_current() -> None:  # Reset changes the theme too
+        choices[commands.theme].setChecked(True)
+
+    check_current()
+    themes.aboutToShow.connect(check_current)
     return themes
 
 

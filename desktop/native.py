@@ -26,7 +26,7 @@ from .access import ACCESS_COOKIE
 from .keeper import forget_session
 from .links import AppPlaces, Destination, destination
 from .menus import add_menu_bar, context_menu
-from .settings import AutosavedSettings, Theme, WindowGeometry
+from .settings import AutosavedSettings, Theme
 from .zoom import ACTUAL_SIZE, zoomed_in, zoomed_out
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,7 @@ class NativeWindow:
         self.about_text = about
         self.debug = debug
 
-        self.view.setZoomFactor(saved.settings.zoom)
-        self._request_color_scheme(saved.settings.theme)
+        self._apply_zoom_and_theme()
         self._follow_palette()
         self._page_shown = False  # the first page gets the scheme asked for above, unreloaded
         self.page.loadFinished.connect(self._page_loaded)
@@ -154,11 +153,14 @@ class NativeWindow:
         except OSError as error:
             log.warning("Cannot forget the kept session %s (%s).", self.places.kept_session, error)
         self.saved.reset()
-        defaults = WindowGeometry()
+        defaults = self.saved.settings.window
         self.browser.resize(defaults.width, defaults.height)
+        self._apply_zoom_and_theme()
+        self._delete_cookies_then(self._start_again)
+
+    def _apply_zoom_and_theme(self) -> None:
         self.view.setZoomFactor(self.saved.settings.zoom)
         self._request_color_scheme(self.saved.settings.theme)
-        self._delete_cookies_then(self._start_again)
 
     def _delete_cookies_then(self, then: Callable[[], None]) -> None:
         """Delete every cookie, then call ``then``. The store deletes them on another thread:

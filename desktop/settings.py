@@ -9,13 +9,19 @@ from enum import Enum
 from pathlib import Path
 
 from .files import write_atomically
+from .zoom import ACTUAL_SIZE, ZOOM_STEPS
 
 log = logging.getLogger(__name__)
 
 MIN_WIDTH, MIN_HEIGHT = 400, 480
 MAX_EXTENT = 20_000
 SAVE_DELAY = 0.5  # seconds after the last change: a drag sends many moves
-MIN_ZOOM, MAX_ZOOM = 0.25, 5.0  # as browsers allow
+MIN_ZOOM, MAX_ZOOM = ZOOM_STEPS[0], ZOOM_STEPS[-1]
+
+
+def within(value: object, low: float, high: float, kind: type = int) -> bool:
+    """Whether ``value`` is a number of ``kind`` (never a bool) from ``low`` to ``high``."""
+    return isinstance(value, kind) and not isinstance(value, bool) and low <= value <= high
 
 
 class Theme(Enum):
@@ -46,11 +52,7 @@ class WindowGeometry:
             ("y", -MAX_EXTENT),
         ):
             value = data.get(name)
-            if (
-                isinstance(value, int)
-                and not isinstance(value, bool)
-                and low <= value <= MAX_EXTENT
-            ):
+            if within(value, low, MAX_EXTENT):
                 setattr(geometry, name, value)
         return geometry
 
@@ -60,7 +62,7 @@ class Settings:
     """Everything the settings file holds."""
 
     window: WindowGeometry = field(default_factory=WindowGeometry)
-    zoom: float = 1.0
+    zoom: float = ACTUAL_SIZE
     theme: Theme = Theme.SYSTEM
 
     @classmethod
@@ -71,11 +73,7 @@ class Settings:
             return settings
         settings.window = WindowGeometry.from_dict(data.get("window"))
         zoom = data.get("zoom")
-        if (
-            isinstance(zoom, int | float)
-            and not isinstance(zoom, bool)
-            and MIN_ZOOM <= zoom <= MAX_ZOOM
-        ):
+        if within(zoom, MIN_ZOOM, MAX_ZOOM, int | float):
             settings.zoom = float(zoom)
         if data.get("theme") in {theme.value for theme in Theme}:
             settings.theme = Theme(data["theme"])
@@ -116,10 +114,6 @@ class AutosavedSettings:
         self.settings = settings
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
-
-    @property
-    def geometry(self) -> WindowGeometry:
-        return self.settings.window
 
     def change_geometry(self, **values: int) -> None:
         """Take a new ``width``/``height`` or ``x``/``y``, and save soon."""

@@ -72,7 +72,6 @@ class AppWindow:
         events: Events | None = None,
         debug: bool = False,
     ):
-        self.url = url
         self.saved = saved
         self.places = AppPlaces(
             home_url=url,
@@ -82,8 +81,7 @@ class AppWindow:
         )
         self.events = events or Events()
         self.debug = debug
-        self.native = None  # desktop/native.py's NativeWindow, on Qt, once the window exists
-        initial = saved.geometry
+        initial = saved.settings.window
         self.window = webview.create_window(
             title,
             url,
@@ -101,7 +99,6 @@ class AppWindow:
         self.window.events.shown += lambda: self.events.milestone("window-shown")
         if QT:
             self.window.events.before_show += self._add_native_parts
-            self.window.events.closing += self._remember_zoom
 
     def run(self, storage: Path | None) -> None:
         """Show the window and run the GUI loop until it closes; ``storage`` keeps cookies."""
@@ -128,13 +125,8 @@ class AppWindow:
     def _add_native_parts(self) -> None:
         from .native import NativeWindow  # Qt's: imported on the GUI thread, once Qt runs
 
-        self.native = NativeWindow(
-            self.window.native, self.places, self.saved, about_text, self.debug
-        )
-
-    def _remember_zoom(self) -> None:
-        if self.native:
-            self.native.remember_zoom()
+        native = NativeWindow(self.window.native, self.places, self.saved, about_text, self.debug)
+        self.window.events.closing += native.remember_zoom
 
     def _menu(self) -> list[Menu]:
         """pywebview's menus, where the window is not Qt's: what pywebview can do of the Qt
