@@ -219,6 +219,10 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals, debug: bool = Fal
                 "its seccomp filter stays on.",
                 sandbox_problem,
             )
+        # The window shows only this app's pages (desktop/links.py sends other sites to the
+        # browser), so no other site's window can hold one: the opener policy would protect
+        # nothing there, and it costs the window a second renderer process for its first page.
+        setup.config.OPENER_POLICY = None
         # The server listens, and Flask is imported and the app built on a thread, while
         # this thread loads Qt and opens the window: the window's first request waits for
         # the app, queued by the kernel, never refused.

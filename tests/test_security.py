@@ -7,7 +7,7 @@ import pytest
 from desktop.selftest import page_resources
 from webapp import create_app
 from webapp.config import load_config
-from webapp.security import SECURITY_HEADERS
+from webapp.security import OPENER_POLICY, SECURITY_HEADERS
 
 from .helpers import submit_name
 
@@ -48,6 +48,7 @@ def test_every_response_carries_the_security_headers(visited, path):
     response = visited.get(path)
     for header, value in SECURITY_HEADERS.items():
         assert response.headers[header] == value
+    assert response.headers[OPENER_POLICY] == "same-origin"
 
 
 def test_csp_allows_only_the_apps_own_origin():

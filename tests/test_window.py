@@ -19,6 +19,7 @@ from harness.process import ROOT, run_main
 from harness.x11 import Geometry
 from webapp import create_app
 from webapp.config import DesktopConfig
+from webapp.security import OPENER_POLICY, SECURITY_HEADERS
 
 from .helpers import close_and_wait, port_is_free
 from .moment_formats import english_lll
@@ -110,6 +111,19 @@ def test_window_geometry_is_saved_soon_after_a_move_and_survives_a_kill(
     second = open_window(window_env)
     assert screen.geometry(screen.find_window("Flasky")) == moved
     assert close_and_wait(screen, second) == 0
+
+
+def test_the_window_is_not_sent_the_opener_policy_that_a_browser_is(
+    open_window, start_app, window_env, env
+):
+    # In the window it would cost a second renderer process and protect nothing (launcher.py).
+    window = open_window(window_env).client().get()
+    browser = start_app("--serve", env=env).client().get()
+    assert "Hello, Stranger!" in window.text and "Hello, Stranger!" in browser.text
+    assert browser.headers[OPENER_POLICY] == "same-origin"
+    assert OPENER_POLICY not in window.headers
+    for header, value in SECURITY_HEADERS.items():
+        assert window.headers[header] == browser.headers[header] == value
 
 
 def test_second_launch_shows_the_first_window_and_exits_0(open_window, screen, window_env):

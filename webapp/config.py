@@ -36,6 +36,11 @@ class Config:
     # query arguments: the launch's access cookie and the token of its entry address.
     MASKED_COOKIES = ("flasky_access",)
     MASKED_ARGS = ("token",)
+    # Sent as Cross-Origin-Opener-Policy: other sites' windows that open a page get no hold
+    # on it. The desktop app's own window, which never shows another site (other sites open in
+    # the browser), does without it: there it would cost a second renderer process for the
+    # first page (desktop/launcher.py).
+    OPENER_POLICY: str | None = "same-origin"
     # Where compiled templates are kept between runs (the desktop app's cache), or None.
     TEMPLATE_CACHE_FOLDER: Path | None = None
     # A form's CSRF token stays valid for as long as its session, not one hour: a desktop

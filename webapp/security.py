@@ -3,7 +3,7 @@
 import base64
 import hashlib
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app
 
 
 def style_hash(style: str) -> str:
@@ -31,14 +31,16 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+OPENER_POLICY = "Cross-Origin-Opener-Policy"
 
 
 def add_security_headers(response: Response) -> Response:
     for header, value in SECURITY_HEADERS.items():
         response.headers.setdefault(header, value)
+    if opener_policy := current_app.config["OPENER_POLICY"]:
+        response.headers.setdefault(OPENER_POLICY, opener_policy)
     return response
 
 
