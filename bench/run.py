@@ -19,10 +19,12 @@ from bench.keeper import KeeperFailed, benchmark_keeper
 from bench.launch import LaunchFailed, copy_home_page, import_seconds, run_once, scenarios
 from bench.server import ServerFailed, benchmark_servers
 from bench.stats import ratio, summarize
+from desktop.settings import WindowGeometry
 from harness.x11 import Screen, virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
+SIZE = WindowGeometry()  # every window of the benchmark opens at this size (the scenarios)
 
 
 FIGURES = ("load_s", "paint_s", "rss_mib", "close_s")
@@ -87,7 +89,8 @@ def write_markdown(results: dict) -> str:
         "from the X server every 10 ms: the first whose top rows match the loaded page's); total",
         "RSS of the process tree (Python plus the web engine's helper processes) with the page",
         "loaded; close request → process gone. Each launch in a new home, with the cache folder",
-        "of the launches before it.",
+        "of the launches before it. Every window opens at the app's first size,",
+        f"{SIZE.width} × {SIZE.height} (pywebview's default, 800 × 600, is less to render).",
         "",
         "× floor-page: the ratio to the bare window on a static copy of the app's home page;",
         "× floor: to the bare window on a one-line page.",

@@ -9,9 +9,14 @@ from pathlib import Path
 import webview
 
 from desktop.events import PAGE_LOADED, Events, page_timing
+from desktop.settings import WindowGeometry
+
+SIZE = WindowGeometry()  # the app's window at its first launch: as many pixels to render
 
 events = Events(sys.stdout)
-window = webview.create_window("Flasky", (Path(sys.argv[1]) / "index.html").as_uri())
+window = webview.create_window(
+    "Flasky", (Path(sys.argv[1]) / "index.html").as_uri(), width=SIZE.width, height=SIZE.height
+)
 window.events.shown += lambda: events.milestone("window-shown")
 window.events.loaded += lambda: events.emit(PAGE_LOADED, timing=page_timing(window.run_js))
 profile = tempfile.mkdtemp()  # a new one each launch, as each launch of the app gets
