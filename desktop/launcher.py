@@ -73,12 +73,13 @@ class AppSetup:
         """Serve the app to holders of this launch's token; yield the server, the app being
         built and the entry URL, and stop the server on leaving the block.
 
-        The server listens at once and the app is built on a thread meanwhile (requests that
-        come first wait for it); with ``wait``, until it answers a request. With
+        The server listens at once and the app is built on a thread (requests that come first
+        wait for it): with ``wait``, at once, and this waits until it answers a request;
+        without, once the caller calls the app's ``start()``. With
         ``keep_session``, the session is kept on disk (desktop/keeper.py): for the window only,
         since another client (a browser) would share the one file. The app is built here, not
         earlier, so a launch that finds Flasky already running never builds it."""
-        built = BuiltInBackground(self._build_app)
+        built = BuiltInBackground(self._build_app, start=wait)
         app = AccessGuard(built, self.token)
         if keep_session:
             app = SessionKeeper(app, self.paths.kept_session, self.config.SESSION_COOKIE_NAME)
@@ -223,9 +224,8 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals, debug: bool = Fal
         # browser), so no other site's window can hold one: the opener policy would protect
         # nothing there, and it costs the window a second renderer process for its first page.
         setup.config.OPENER_POLICY = None
-        # The server listens, and Flask is imported and the app built on a thread, while
-        # this thread loads Qt and opens the window: the window's first request waits for
-        # the app, queued by the kernel, never refused.
+        # The server listens from here on; the window's first request waits for the app,
+        # queued by the kernel, never refused.
         with setup.serving(port, wait=False, keep_session=setup.saving) as (_, built, url):
             problem = backend_problem()
             if problem:
@@ -244,6 +244,10 @@ def show_window(setup: AppSetup, port: int, stop: StopSignals, debug: bool = Fal
             instance.listen(window.bring_to_front)
             stop.on_stop(window.close)
             if not stop.requested.is_set():
+                # Flask is imported and the app built on a thread while this one starts Qt and
+                # the web engine, mostly native code that leaves the GIL free. Started sooner,
+                # the build slowed this thread's own imports (pywebview, Qt) more than it gained.
+                built.start()
                 window.run(storage=setup.paths.web_storage if setup.saving else None)
                 saved.save_now()
     log.info("Window closed; exiting.")

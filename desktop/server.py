@@ -19,17 +19,22 @@ class ServerNotReady(RuntimeError):
 
 
 class BuiltInBackground:
-    """A WSGI app that ``build`` makes on a thread of its own, started at once; requests that
-    arrive before it is built wait for it. So a server can listen from the first moment (the
-    kernel queues connections until it accepts them: no race), and the window can start
-    while Flask is imported and the app built."""
+    """A WSGI app that ``build`` makes on a thread of its own, started at once or, without
+    ``start``, by ``start()``; requests that arrive before it is built wait for it. So a server
+    can listen from the first moment (the kernel queues connections until it accepts them: no
+    race), and the window can start while Flask is imported and the app built."""
 
-    def __init__(self, build: Callable[[], Callable]):
+    def __init__(self, build: Callable[[], Callable], start: bool = True):
         self._build = build
         self._built = threading.Event()
         self._app: Callable | None = None
         self.error: BaseException | None = None
-        threading.Thread(target=self._make, name="flasky-build", daemon=True).start()
+        self._thread = threading.Thread(target=self._make, name="flasky-build", daemon=True)
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        self._thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Whether the app is built (or failed to be) within ``timeout`` seconds."""

@@ -127,6 +127,26 @@ def test_a_request_that_comes_before_the_app_is_built_waits_for_it(app):
     assert b"Hello, Stranger!" in answers[0].body
 
 
+def test_a_build_left_for_later_starts_only_when_asked(app):
+    builds = []
+
+    def build():
+        builds.append(threading.current_thread().name)
+        return app
+
+    later = BuiltInBackground(build, start=False)
+    with start_server(later) as server:
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(get(server.port)))
+        asking.start()
+        asking.join(0.5)
+        assert asking.is_alive() and builds == []  # the request waits for a build not begun
+        later.start()
+        asking.join(10)
+    assert answers[0].status == 200
+    assert builds == ["flasky-build"]
+
+
 def test_an_app_that_cannot_be_built_answers_503_and_is_logged(caplog):
     def build():
         raise RuntimeError("a broken install")
