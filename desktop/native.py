@@ -11,7 +11,7 @@ import webbrowser
 from collections.abc import Callable
 
 from PyQt6.QtCore import PYQT_VERSION_STR, QPoint, Qt, QTimer, QUrl, qVersion
-from PyQt6.QtGui import QDesktopServices, QGuiApplication, QPalette
+from PyQt6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
 from PyQt6.QtNetwork import QNetworkCookie
 from PyQt6.QtWebEngineCore import (
     QWebEngineNavigationRequest,
@@ -32,6 +32,8 @@ from .zoom import ACTUAL_SIZE, zoomed_in, zoomed_out
 log = logging.getLogger(__name__)
 
 COOKIES_DELETED_WITHIN_MS = 2000
+# Behind the pages, light and dark: the engine's white, and Bootstrap's dark body background.
+PAGE_BACKGROUNDS = {False: QColor(Qt.GlobalColor.white), True: QColor("#212529")}
 COLOR_SCHEMES = {
     Theme.LIGHT: Qt.ColorScheme.Light,
     Theme.DARK: Qt.ColorScheme.Dark,
@@ -230,10 +232,16 @@ class NativeWindow:
             hints.setColorScheme(COLOR_SCHEMES[theme])
 
     def _follow_palette(self) -> None:
-        """Paint the window in the application's palette, light or dark: pywebview gave the
-        main window a white background of its own, which the menu bar would show."""
+        """Paint the window in the application's palette, light or dark (pywebview gave the
+        main window a white background of its own, which the menu bar would show), and show
+        the pages' own background where no page is painted yet."""
         self.browser.setPalette(QPalette())
-        self.page.setBackgroundColor(QGuiApplication.palette().color(QPalette.ColorRole.Window))
+        # The scheme pages are given (prefers-color-scheme), which the palette may not follow.
+        dark = QGuiApplication.styleHints().colorScheme() is Qt.ColorScheme.Dark
+        background = PAGE_BACKGROUNDS[dark]
+        # Only a change: setting it while the first page loads cost that page 50 ms.
+        if self.page.backgroundColor() != background:
+            self.page.setBackgroundColor(background)
 
     def _color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         """The scheme changed (chosen in View → Theme, or the desktop's while on System):
