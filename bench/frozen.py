@@ -1,11 +1,12 @@
-"""The frozen builds: start of the one file against the folder build it carries, cold and warm,
-and what the one file is made of."""
+"""The frozen builds: start of the one file against the folder build it carries, launched the
+same way (a first launch, with an empty cache, or a later one), cold and warm, and what the one
+file is made of."""
 
 import os
 import tempfile
 from pathlib import Path
 
-from bench.measure import launch_seconds, launch_times, launches, size_mib
+from bench.measure import folder_way, launch_seconds, launch_times, launches, size_mib
 from bench.stats import ratio, summarize
 from freeze.bundle import folder_sizes
 from freeze.section import find_section
@@ -73,7 +74,7 @@ def benchmark_frozen(screen: Screen, one_file: Path, one_folder: Path, runs: int
         },
         "cold_s": cold,
         "warm_s": warm,
-        "warm_ratios": {name: ratio(warm[name], warm["one-folder"]) for name in warm},
-        "cold_ratios": {name: round(cold[name] / cold["one-folder"], 2) for name in cold},
+        "warm_ratios": {name: ratio(warm[name], warm[folder_way(name)]) for name in warm},
+        "cold_ratios": {name: round(cold[name] / cold[folder_way(name)], 2) for name in cold},
         "folder_parts": breakdown(one_folder),
     }

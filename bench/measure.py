@@ -51,12 +51,19 @@ def size_mib(path: Path) -> float:
 
 def launches(one_file: Path, one_folder: Path, cache: Path) -> dict[str, tuple[Path, Path | None]]:
     """The ways the builds are launched, by name: each executable and its cache folder (None:
-    a new, empty one). ``cache`` is where the one file's build is unpacked already."""
+    a new, empty one). ``cache`` is the user's cache of the launches before, where the one
+    file's build is unpacked already: a later launch; an empty one: a first launch."""
     return {
-        "one-folder": (one_folder, None),
+        "one-folder": (one_folder, cache),
+        "one-folder, first": (one_folder, None),
         "one-file": (one_file, cache),
         "one-file, first": (one_file, None),
     }
+
+
+def folder_way(name: str) -> str:
+    """The launch of the folder build that the launch ``name`` compares with: the same way."""
+    return name.replace("one-file", "one-folder")
 
 
 def launch_runs(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
@@ -94,16 +101,18 @@ def main() -> int:
     except LaunchFailed as failed:
         print(f"bench.measure: a launch failed: {failed}", file=sys.stderr)
         return 1
-    folder = statistics.median(each[LOADED] for each in runs["one-folder"])
+    medians = {name: statistics.median(each[LOADED] for each in runs[name]) for name in runs}
     for name, steps in runs.items():
         seconds = [each[LOADED] for each in steps]
-        median = statistics.median(seconds)
+        median = medians[name]
         shown = statistics.median(each[FIRST_WINDOW] for each in steps)
-        size = size_mib(options.one_folder.parent if name == "one-folder" else options.one_file)
+        is_folder = name.startswith("one-folder")
+        size = size_mib(options.one_folder.parent if is_folder else options.one_file)
         print(
             f"{name}: {size:.1f} MiB; launch to loaded page: median {median:.2f} s "
             f"(min {min(seconds):.2f}, max {max(seconds):.2f}, {len(seconds)} runs), "
-            f"{median / folder:.2f}× the one folder; first window on screen: {shown:.2f} s"
+            f"{median / medians[folder_way(name)]:.2f}× {folder_way(name)}; "
+            f"first window on screen: {shown:.2f} s"
         )
     print("Median seconds from process start to each step:", " / ".join(runs))
     for step in runs["one-file, first"][0]:
