@@ -2,9 +2,11 @@
 
 Each launch opens the real window on a virtual X screen, in a new home folder, and is timed from
 process start to its page-loaded event; launches of the builds take turns, so a busy
-machine slows them alike. The one file is timed twice over: at a first launch, which unpacks its
-folder build into an empty cache, and at later launches, which run it from there. For each way,
-the time to its first window on screen as well: the splash, on a first launch.
+machine slows them alike. Each build is timed twice over: at a first launch, with an empty cache
+(where the one file unpacks its folder build), and at later launches, with the cache of the
+launches before (the one file runs its build from there), and compared with the folder build
+launched the same way. For each way, the time to its first window on screen as well: the
+splash, on a one file's first launch.
 """
 
 import argparse
