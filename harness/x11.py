@@ -153,6 +153,9 @@ class FirstPaint:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self._stop_watching()
+
+    def _stop_watching(self) -> None:
         self._stop.set()
         self._thread.join(5)
 
@@ -167,8 +170,7 @@ class FirstPaint:
             not self._frames or time.monotonic() - max(called, self._frames[-1][0]) < settled
         ):
             time.sleep(self._interval)
-        self._stop.set()
-        self._thread.join(5)
+        self._stop_watching()
         shown = first_page_frame([pixels for _, pixels in self._frames])
         return None if shown is None else self._frames[shown][0]
 
