@@ -11,23 +11,32 @@ holds a shared lock on ``<build id>.lock``; launches remove the older builds tha
 Flasky holds.
 """
 
-# What only unpacking (concurrent.futures, tarfile, tempfile, zstandard, the splash)
-# needs is imported where it is used: a launch that finds its build unpacked is the common case,
-# and imports none of it.
+# What only unpacking (concurrent.futures, tempfile, zstandard, the splash) needs is imported
+# where it is used: a launch that finds its build unpacked is the common case, and imports none
+# of it.
+import bisect
 import fcntl
-import io
+import itertools
 import json
 import os
 import shutil
 import sys
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, closing, suppress
-from pathlib import Path
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack, suppress
+from functools import partial
+from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
 from desktop.paths import user_paths
-from freeze.section import DamagedExecutable, Frame, build_id, find_section, read_index
+from freeze.section import (
+    Contents,
+    DamagedExecutable,
+    Frame,
+    Member,
+    build_id,
+    find_section,
+    read_index,
+)
 
 MANIFEST = ".manifest.json"  # written last into an unpacked build: its files and their sizes
 LEFTOVER = ".unpacking-"  # a build being unpacked or removed; one cut short is removed later
@@ -38,149 +47,179 @@ class NoExecCache(Exception):
     """The cache is on a file system that does not run programs."""
 
 
-def decompressed(executable: Path, frames: list[Frame]) -> Iterator[bytes]:
-    """The pieces of the tar, in order: each frame decompressed by a thread of its own (which
-    lets the other threads run), a few frames ahead of the piece being written.
+CHUNK = 1 << 20  # what a thread decompresses at a time, into a buffer of its own
 
-    Zstandard checks each piece against the checksum its frame carries as it decompresses it:
+
+def unpack(
+    executable: Path, contents: Contents, target: Path, progress: Callable[[float], None]
+) -> None:
+    """Write the build's files into the new folder ``target``, telling ``progress`` the share
+    done so far. They are written, not yet on disk: ``settle`` puts them there.
+
+    The folders, links and files are made first, the files empty. Then each frame is
+    decompressed by a thread of its own, a chunk at a time, and each chunk written at once into
+    the files it holds (the index says where in the tar each file lies): every core decompresses
+    and writes, and nothing waits for the frames before it.
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    target.mkdir(exist_ok=True)
+    files = make_members(contents.members, target)
+    source = os.open(executable, os.O_RDONLY | os.O_CLOEXEC)
+    workers = ThreadPoolExecutor(os.cpu_count() or 1)
+    try:
+        writing = [
+            workers.submit(write_frame, source, frame, files, target) for frame in contents.frames
+        ]
+        for done, written in enumerate(as_completed(writing), 1):
+            written.result()
+            progress(done / len(writing))
+    finally:
+        workers.shutdown(cancel_futures=True)
+        os.close(source)
+
+
+def settle(build: Path, members: list[Member]) -> None:
+    """Wait until every file of the unpacked ``build`` is on disk, then write its manifest.
+
+    On disk before the manifest, and the manifest before a launch trusts the build: after a
+    power cut the build is either whole or found incomplete, never files of the right size
+    full of zeros.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = [member for member in members if member.kind == "file"]
+    with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
+        list(workers.map(partial(finish_file, build), files))
+    manifest = {
+        member.name: member.target if member.kind == "link" else member.size
+        for member in members
+        if member.kind != "folder"
+    }
+    (build / MANIFEST).write_text(json.dumps(manifest))
+    flush_to_disk([build / MANIFEST, build, build.parent])
+
+
+def in_background(work: Callable[[], None], keep: int) -> None:
+    """Run ``work`` in a process of its own, which holds the file descriptor ``keep`` (a lock)
+    and no other, and outlives this one.
+
+    The process is this one's grandchild, outside the terminal's process group: never a
+    child that the program taking this process's place would leave a zombie, nor stopped by
+    the Ctrl-C meant for it. Where no process can be made, ``work`` runs here.
+    """
+    try:
+        child = os.fork()
+    except OSError:
+        work()
+        return
+    if child:
+        os.waitpid(child, 0)
+        return
+    status = 1
+    try:
+        os.setsid()
+        try:
+            if os.fork():
+                os._exit(0)
+        except OSError:
+            pass  # this child does the work, and its parent waits for it
+        null = os.open(os.devnull, os.O_RDWR)
+        for standard in range(3):
+            os.dup2(null, standard)
+        os.closerange(3, keep)
+        os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        work()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def make_members(members: list[Member], target: Path) -> list[Member]:
+    """Make the folders and links of ``members`` under ``target``, and its files empty; return
+    the files, in the order of the tar. A member that would land outside ``target`` is refused,
+    as tarfile's data filter would."""
+    files = []
+    for member in members:
+        name = PurePosixPath(member.name)
+        if name.is_absolute() or ".." in name.parts or not name.parts:
+            raise DamagedExecutable(f"it names a file outside its folder: {member.name}")
+        path = target / name
+        if member.kind == "folder":
+            path.mkdir()
+            path.chmod(member.mode & 0o755)
+        elif member.kind == "link":
+            link = PurePosixPath(os.path.normpath(name.parent / member.target))
+            if link.is_absolute() or link.parts[:1] == ("..",):
+                raise DamagedExecutable(f"it links outside its folder: {member.name}")
+            path.symlink_to(member.target)
+        else:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            try:
+                os.fchmod(descriptor, member.mode & 0o755)
+            finally:
+                os.close(descriptor)
+            files.append(member)
+    return files
+
+
+def write_frame(source: int, frame: Frame, files: list[Member], target: Path) -> None:
+    """Decompress ``frame`` from the file ``source`` and write its piece of the tar into
+    ``files`` (each file's start in the tar, in order) under ``target``.
+
+    Zstandard checks the piece against the checksum its frame carries as it decompresses it:
     that finds a damaged frame at no cost, where checking each frame's SHA-256 in the index
     (which vouches for the build's id) would take longer than decompressing it, without
     OpenSSL in the one file.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
     import zstandard
 
-    def decompress(frame: Frame) -> bytes:
-        try:
-            return zstandard.ZstdDecompressor().decompress(
-                os.pread(descriptor, frame.size, frame.offset)
-            )
-        except zstandard.ZstdError as error:
-            raise DamagedExecutable("its contents do not match their checksum") from error
-
-    threads = os.cpu_count() or 1
-    descriptor = os.open(executable, os.O_RDONLY | os.O_CLOEXEC)
-    workers = ThreadPoolExecutor(threads)
+    starts = [member.start for member in files]
+    buffer = bytearray(CHUNK)
+    position, end = frame.start, frame.start + frame.length
     try:
-        pending = deque()
-        for frame in frames:
-            pending.append(workers.submit(decompress, frame))
-            if len(pending) > 2 * threads:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        reader = zstandard.ZstdDecompressor().stream_reader(
+            os.pread(source, frame.size, frame.offset)
+        )
+        while count := reader.readinto(buffer):
+            if position + count > end:
+                break
+            chunk = memoryview(buffer)[:count]
+            first = max(bisect.bisect_right(starts, position) - 1, 0)
+            for member in itertools.islice(files, first, None):
+                if member.start >= position + count:
+                    break
+                low = max(member.start, position)
+                high = min(member.start + member.size, position + count)
+                if low < high:
+                    write_at(
+                        target / member.name,
+                        chunk[low - position : high - position],
+                        low - member.start,
+                    )
+            position += count
+    except zstandard.ZstdError as error:
+        raise DamagedExecutable("its contents do not match their checksum") from error
+    if position != end:
+        raise DamagedExecutable("its contents are not the size its index says")
+
+
+def write_at(path: Path, data: memoryview, offset: int) -> None:
+    """Write ``data`` into the file ``path`` at ``offset``."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+    try:
+        while data:
+            written = os.pwrite(descriptor, data, offset)
+            data, offset = data[written:], offset + written
     finally:
-        workers.shutdown(cancel_futures=True)
         os.close(descriptor)
 
 
-class TarStream(io.RawIOBase):
-    """The tar as one file that tarfile reads, made of the pieces as they come; what lies
-    before the place being read is let go."""
-
-    def __init__(self, pieces: Iterator[bytes], progress: Callable[[int], None]) -> None:
-        self.pieces = pieces
-        self.progress = progress  # called with the number of pieces come so far
-        self.kept: deque[tuple[int, bytes]] = deque()  # each piece's start, and the piece
-        self.end = 0  # where the pieces that came so far end
-        self.count = 0
-        self.position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        self.position = offset if whence == os.SEEK_SET else self.position + offset
-        return self.position
-
-    def views(self, offset: int, size: int) -> Iterator[memoryview]:
-        """The ``size`` bytes at ``offset``, as views of the pieces they lie in."""
-        # tarfile reads the last byte before a header to check it is there: keep it.
-        while self.kept and self.kept[0][0] + len(self.kept[0][1]) < offset:
-            self.kept.popleft()
-        while size > 0:
-            while self.end <= offset:
-                piece = next(self.pieces, None)
-                if piece is None:
-                    return
-                self.kept.append((self.end, piece))
-                self.end += len(piece)
-                self.count += 1
-                self.progress(self.count)
-            start, piece = next(
-                (start, piece) for start, piece in self.kept if start + len(piece) > offset
-            )
-            view = memoryview(piece)[offset - start : offset - start + size]
-            yield view
-            offset += len(view)
-            size -= len(view)
-
-    def readinto(self, buffer) -> int:
-        done = 0
-        for view in self.views(self.position, len(buffer)):
-            buffer[done : done + len(view)] = view
-            done += len(view)
-        self.position += done
-        return done
-
-
-def unpack(
-    executable: Path, frames: list[Frame], target: Path, progress: Callable[[float], None]
-) -> None:
-    """Unpack the build's frames into the new folder ``target``, manifest last, telling
-    ``progress`` the share done so far."""
-    import tarfile
-    from concurrent.futures import ThreadPoolExecutor
-
-    manifest: dict[str, int | str] = {}
-    pieces = decompressed(executable, frames)
-    stream = TarStream(pieces, lambda count: progress(count / len(frames)))
-    # The files go to disk while the next ones are written: a thread waits for each in turn.
-    with (
-        closing(pieces),
-        ThreadPoolExecutor(1) as flusher,
-        tarfile.open(fileobj=stream, mode="r:") as tar,
-    ):
-        flushed = []
-        for member in tar:
-            if member.isfile():
-                member = tarfile.data_filter(member, str(target))
-                descriptor = os.open(
-                    target / member.name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600
-                )
-                try:
-                    for view in stream.views(member.offset_data, member.size):
-                        while view:
-                            view = view[os.write(descriptor, view) :]
-                    os.fchmod(descriptor, member.mode)
-                    os.utime(descriptor, (member.mtime, member.mtime))
-                except BaseException:
-                    os.close(descriptor)
-                    raise
-                flushed.append(flusher.submit(flush_and_close, descriptor))
-                manifest[member.name] = member.size
-            else:
-                tar.extract(member, target, filter="data")
-                if member.issym():
-                    manifest[member.name] = member.linkname
-        for flushing in flushed:
-            flushing.result()
-    # On disk before the manifest, and the manifest before the rename: after a power cut the
-    # build is either whole or found incomplete, never files of the right size full of zeros.
-    (target / MANIFEST).write_text(json.dumps(manifest))
-    flush_to_disk([target / MANIFEST, target])
-
-
-def flush_and_close(descriptor: int) -> None:
-    """Wait until the open file ``descriptor`` is written to disk, then close it."""
+def finish_file(build: Path, member: Member) -> None:
+    """Give the written file ``member`` of ``build`` its date, and wait until it is on disk."""
+    descriptor = os.open(build / member.name, os.O_WRONLY | os.O_CLOEXEC)
     try:
+        os.utime(descriptor, (member.mtime, member.mtime))
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
@@ -189,7 +228,11 @@ def flush_and_close(descriptor: int) -> None:
 def flush_to_disk(paths: Iterable[Path]) -> None:
     """Wait until the files or folders ``paths`` are written to disk."""
     for path in paths:
-        flush_and_close(os.open(path, os.O_RDONLY))
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def is_complete(build: Path) -> bool:
@@ -287,17 +330,20 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
         if not is_complete(build):
             builds.chmod(0o700)
             with executable.open("rb") as file:
-                frames = read_index(file, offset, size, digest)
+                contents = read_index(file, offset, size, digest)
             import tempfile
 
             unpacking = Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds))
             try:
-                unpack(executable, frames, unpacking, window.progress)
+                unpack(executable, contents, unpacking, window.progress)
                 shutil.rmtree(build, ignore_errors=True)  # a damaged copy
                 unpacking.rename(build)
-                flush_to_disk([builds])
             finally:
                 shutil.rmtree(unpacking, ignore_errors=True)
+            # The build runs from here on, its files read from memory while they go to disk:
+            # another process settles them, holding the unpacking lock until the manifest is
+            # written (a launch meanwhile waits for it, as for an unpacking).
+            in_background(partial(settle, build, contents.members), keep=unpacking_lock)
     finally:
         os.close(unpacking_lock)
     return build

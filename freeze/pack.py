@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from freeze.section import HEADER, MAGIC, SECTION, build_id, index
+from freeze.section import HEADER, MAGIC, SECTION, Member, build_id, index
 
 FRAME_SIZE = 16 << 20  # of the tar, in each frame: many enough frames to keep every core busy
 
@@ -48,11 +48,33 @@ def write_tar(folder: Path, stream: BinaryIO, mtime: int) -> None:
             tar.add(path, name, recursive=False, filter=partial(normalized, mtime=mtime))
 
 
+def members_of(tar: BinaryIO) -> list[Member]:
+    """The members of ``tar`` (a file of it, read from its start), in its order."""
+    kinds = {tarfile.REGTYPE: "file", tarfile.DIRTYPE: "folder", tarfile.SYMTYPE: "link"}
+    members = []
+    with tarfile.open(fileobj=tar, mode="r:") as archive:
+        for entry in archive:
+            if entry.type not in kinds:
+                raise ValueError(f"{entry.name}: a kind of file the one file does not unpack")
+            members.append(
+                Member(
+                    entry.name,
+                    kinds[entry.type],
+                    entry.mode,
+                    entry.mtime,
+                    entry.offset_data if entry.isfile() else 0,
+                    entry.size,
+                    entry.linkname,
+                )
+            )
+    return members
+
+
 def compress_frames(
     tar: BinaryIO, output: BinaryIO, level: int, frame_size: int = FRAME_SIZE
-) -> list[tuple[int, bytes]]:
+) -> list[tuple[int, int, bytes]]:
     """Write ``tar`` to ``output`` as Zstandard frames of ``frame_size`` bytes of it each;
-    return each frame's size and SHA-256."""
+    return each frame's size, the size of the piece it holds, and its SHA-256."""
     import zstandard  # only the build environment has it, and the one file
 
     # Each frame is compressed alone, by one thread: the bytes do not depend on the number of
@@ -67,9 +89,9 @@ def compress_frames(
     frames = []
     pieces = iter(partial(tar.read, frame_size), b"")
     with ThreadPoolExecutor(os.cpu_count()) as workers:
-        for frame in workers.map(compress, pieces):
+        for piece, frame in workers.map(lambda piece: (len(piece), compress(piece)), pieces):
             output.write(frame)
-            frames.append((len(frame), hashlib.sha256(frame).digest()))
+            frames.append((len(frame), piece, hashlib.sha256(frame).digest()))
     return frames
 
 
@@ -85,7 +107,9 @@ def pack(stub: Path, folder: Path, output: Path, mtime: int, level: int = 19) ->
         with tar.open("w+b") as uncompressed, frames.open("w+b") as compressed:
             write_tar(folder, uncompressed, mtime)
             uncompressed.seek(0)
-            contents = index(compress_frames(uncompressed, compressed, level))
+            members = members_of(uncompressed)
+            uncompressed.seek(0)
+            contents = index(compress_frames(uncompressed, compressed, level), members)
             digest = hashlib.sha256(contents).digest()
             compressed.seek(0)
             with section.open("wb") as out:

@@ -2,31 +2,59 @@
 writes it and ``freeze/onefile.py`` reads it.
 
 It is an ELF section named ``flasky_build``: a header (the magic and the SHA-256 of the index),
-the index (how many frames, then each frame's size and SHA-256), then the folder build as one
-tar cut into pieces, each compressed with Zstandard as a frame of its own, so that the pieces
-can be checked and decompressed on every core at once. The frames, one after the other, are a
-Zstandard stream of the whole tar (``zstd -d`` reads them), and the SHA-256 in the header vouches
-for every byte through the index.
+the index, then the folder build as one tar cut into pieces, each compressed with Zstandard as a
+frame of its own, so that the pieces can be checked and decompressed on every core at once. The
+frames, one after the other, are a Zstandard stream of the whole tar (``zstd -d`` reads them).
+
+The index gives each frame's size, the size of the piece of the tar it holds and its SHA-256, then
+the tar's members (``Member``): where each file's contents lie in the tar, so that each frame can
+be written to the files it holds as soon as it is decompressed, without reading the tar's
+headers in order. The SHA-256 in the header vouches for every byte through the index.
 """
 
+import json
 import os
 import struct
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 SECTION = "flasky_build"
-MAGIC = b"flasky-build/2\0\0"
+MAGIC = b"flasky-build/3\0\0"
 HEADER = struct.Struct("<16s32s")  # the section starts with the magic and the index's SHA-256
-COUNT = struct.Struct("<I")  # the index: how many frames,
-FRAME = struct.Struct("<Q32s")  # then each frame's size and SHA-256
+COUNTS = struct.Struct("<II")  # the index: how many frames, and the members' table's length,
+FRAME = struct.Struct("<QQ32s")  # then each frame's size, its piece's size and its SHA-256,
+# then the table of members, as JSON: a list of lists of Member's fields.
 
 
 class Frame(NamedTuple):
-    """Where a compressed frame lies in the executable, and its SHA-256."""
+    """Where a compressed frame lies in the executable, its SHA-256, and which piece of the tar
+    it holds: ``length`` bytes from ``start``."""
 
     offset: int
     size: int
     digest: bytes
+    start: int
+    length: int
+
+
+class Member(NamedTuple):
+    """A file, folder or symbolic link of the tar, by its relative name, and for a file where
+    its contents lie in the tar: ``size`` bytes from ``start``."""
+
+    name: str
+    kind: str  # "file", "folder" or "link"
+    mode: int
+    mtime: int
+    start: int = 0
+    size: int = 0
+    target: str = ""  # a link's
+
+
+class Contents(NamedTuple):
+    """What the section's index says: its frames and the tar's members."""
+
+    frames: list[Frame]
+    members: list[Member]
 
 
 class DamagedExecutable(Exception):
@@ -73,28 +101,40 @@ def find_section(executable: Path) -> tuple[int, int, bytes]:
     raise DamagedExecutable("it carries no app")
 
 
-def index(frames: list[tuple[int, bytes]]) -> bytes:
-    """The index of the compressed frames, given each one's size and SHA-256."""
-    return COUNT.pack(len(frames)) + b"".join(FRAME.pack(*frame) for frame in frames)
+def index(frames: list[tuple[int, int, bytes]], members: list[Member]) -> bytes:
+    """The index, given each compressed frame's size, its piece's size and its SHA-256, and
+    the tar's members."""
+    table = json.dumps([list(member) for member in members], separators=(",", ":")).encode()
+    return (
+        COUNTS.pack(len(frames), len(table))
+        + b"".join(FRAME.pack(*frame) for frame in frames)
+        + table
+    )
 
 
-def read_index(file: BinaryIO, offset: int, size: int, digest: bytes) -> list[Frame]:
-    """The frames of the section whose index starts at ``offset`` (``find_section``), once the
-    index is checked against ``digest`` and the frames against the section's ``size``."""
+def read_index(file: BinaryIO, offset: int, size: int, digest: bytes) -> Contents:
+    """The frames and members of the section whose index starts at ``offset``
+    (``find_section``), once the index is checked against ``digest`` and the frames against
+    the section's ``size``."""
     import hashlib  # only a launch that unpacks reads the index
 
     file.seek(offset)
-    header = file.read(COUNT.size)
-    count = COUNT.unpack(header)[0] if len(header) == COUNT.size else 0
-    entries = file.read(min(count * FRAME.size, size))
-    if not count or len(entries) != count * FRAME.size:
+    header = file.read(COUNTS.size)
+    count, table_size = COUNTS.unpack(header) if len(header) == COUNTS.size else (0, 0)
+    entries = file.read(min(count * FRAME.size + table_size, size))
+    if not count or len(entries) != count * FRAME.size + table_size:
         raise DamagedExecutable("its index of contents is cut short")
     if hashlib.sha256(header + entries).digest() != digest:
         raise DamagedExecutable("its index of contents does not match its checksum")
-    frames, start = [], offset + COUNT.size + len(entries)
-    for frame_size, frame_digest in FRAME.iter_unpack(entries):
-        frames.append(Frame(start, frame_size, frame_digest))
-        start += frame_size
-    if start != offset + size:
+    frames, offset_in_file, start = [], offset + COUNTS.size + len(entries), 0
+    for frame_size, length, frame_digest in FRAME.iter_unpack(entries[: count * FRAME.size]):
+        frames.append(Frame(offset_in_file, frame_size, frame_digest, start, length))
+        offset_in_file += frame_size
+        start += length
+    if offset_in_file != offset + size:
         raise DamagedExecutable("its contents do not fill its section")
-    return frames
+    try:
+        members = [Member(*fields) for fields in json.loads(entries[count * FRAME.size :])]
+    except (ValueError, TypeError) as error:  # vouched for by the checksum: a packing bug
+        raise DamagedExecutable("its table of contents is unreadable") from error
+    return Contents(frames, members)

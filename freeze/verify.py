@@ -133,7 +133,7 @@ def one_file_members(path: Path) -> dict[str, Member]:
     found = {}
     with path.open("rb") as file:
         try:
-            frames = read_index(file, *find_section(path))
+            frames = read_index(file, *find_section(path)).frames
         except DamagedExecutable:
             return {}
         file.seek(frames[0].offset)

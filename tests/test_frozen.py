@@ -60,8 +60,16 @@ def files_of(folder: Path) -> dict[str, int]:
     }
 
 
+def settled(build: Path) -> None:
+    """Wait until no launch is unpacking ``build`` or settling its files on disk: until the
+    process that writes its manifest once they are has released the unpacking lock."""
+    with (build.parent / ".unpack.lock").open("a") as unpacking:
+        fcntl.flock(unpacking, fcntl.LOCK_SH)
+
+
 def unpacked_files(build: Path) -> dict[str, int]:
-    """The files of an unpacked build, but for the list of them written when it was unpacked."""
+    """The files of an unpacked build, once settled, but for the list of them written then."""
+    settled(build)
     files = files_of(build)
     assert files.pop(".manifest.json")
     return files
@@ -196,6 +204,7 @@ def test_older_builds_are_removed_once_no_running_flasky_holds_them(frozen, buil
         fcntl.flock(held, fcntl.LOCK_SH)
         result = run_main("--version", env=env, command=frozen)
     assert result.returncode == 0, result.stderr
+    settled(build)  # a launch removes older builds only when no other launch is unpacking
     ours = [".unpack.lock", build.name, f"{build.name}.lock"]
     assert sorted(path.name for path in builds.iterdir()) == sorted(
         [*ours, "running", "running.lock"]
@@ -204,6 +213,18 @@ def test_older_builds_are_removed_once_no_running_flasky_holds_them(frozen, buil
     result = run_main("--version", env=env, command=frozen)  # "running" has exited since
     assert result.returncode == 0, result.stderr
     assert sorted(path.name for path in builds.iterdir()) == sorted(ours)
+
+
+def test_a_first_launch_settles_its_build_on_disk_in_a_process_that_is_not_the_apps(
+    frozen, open_window, screen, build, env
+):
+    app = open_window(env, command=frozen)
+    settled(build)
+    assert unpacked_files(build) == files_of(FOLDER)
+    # Had the settling process been the app's child, it would be left a zombie once done.
+    children = psutil.Process(app.pid).children(recursive=True)
+    assert [child for child in children if child.status() == psutil.STATUS_ZOMBIE] == []
+    assert close_and_wait(screen, app) == 0
 
 
 def test_the_running_app_holds_its_build_until_it_exits(frozen, open_window, screen, build, env):

@@ -5,15 +5,18 @@ one file)."""
 import hashlib
 import io
 import json
+import os
 import random
+import time
 from pathlib import Path
 
 import pytest
 import zstandard
 
-from freeze.onefile import MANIFEST, unpack
-from freeze.pack import compress_frames, write_tar
-from freeze.section import DamagedExecutable, index, read_index
+from freeze import onefile
+from freeze.onefile import MANIFEST, in_background, settle, unpack
+from freeze.pack import compress_frames, members_of, write_tar
+from freeze.section import DamagedExecutable, Member, index, read_index
 
 EPOCH = 1_700_000_000
 FRAME_SIZE = 64 << 10  # small frames, so that files start and end inside and across them
@@ -40,7 +43,9 @@ def packed(folder: Path, section: Path) -> tuple[int, bytes]:
     tar, frames = io.BytesIO(), io.BytesIO()
     write_tar(folder, tar, EPOCH)
     tar.seek(0)
-    contents = index(compress_frames(tar, frames, level=3, frame_size=FRAME_SIZE))
+    members = members_of(tar)
+    tar.seek(0)
+    contents = index(compress_frames(tar, frames, level=3, frame_size=FRAME_SIZE), members)
     section.write_bytes(contents + frames.getvalue())
     return section.stat().st_size, hashlib.sha256(contents).digest()
 
@@ -73,7 +78,7 @@ def test_frames_decompressed_one_after_the_other_are_the_tar(tmp_path):
     write_tar(folder, tar, EPOCH)
     tar.seek(0)
     frames = io.BytesIO()
-    sizes = [size for size, _ in compress_frames(tar, frames, level=3, frame_size=FRAME_SIZE)]
+    sizes = [size for size, _, _ in compress_frames(tar, frames, level=3, frame_size=FRAME_SIZE)]
     assert len(sizes) == -(-len(tar.getvalue()) // FRAME_SIZE) > 5
     assert sum(sizes) == len(frames.getvalue())
     frames.seek(0)
@@ -88,12 +93,20 @@ def test_packing_into_frames_gives_the_same_bytes_each_time(tmp_path, section):
     assert (again.read_bytes(), digest_again) == (path.read_bytes(), digest)
 
 
-def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(tmp_path, section):
+# Each frame is decompressed a chunk at a time: chunks smaller than a frame start and end inside
+# files as well.
+@pytest.mark.parametrize("chunk", [onefile.CHUNK, 4096])
+def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(
+    tmp_path, section, monkeypatch, chunk
+):
+    monkeypatch.setattr(onefile, "CHUNK", chunk)
     path, size, digest = section
     with path.open("rb") as file:
-        frames = read_index(file, 0, size, digest)
+        contents = read_index(file, 0, size, digest)
     shown = []
-    unpack(path, frames, tmp_path / "unpacked", shown.append)
+    unpack(path, contents, tmp_path / "unpacked", shown.append)
+    assert not (tmp_path / "unpacked" / MANIFEST).exists()  # until settled
+    settle(tmp_path / "unpacked", contents.members)
     unpacked = files_of(tmp_path / "unpacked")
     manifest = unpacked.pop(MANIFEST)
     assert unpacked == files_of(tmp_path / "built" / "flasky-onedir")
@@ -102,15 +115,27 @@ def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(tmp_pa
         for name, (_, contents) in unpacked.items()
         if contents != "folder"
     }
-    assert shown == [number / len(frames) for number in range(1, len(frames) + 1)]
+    frames = len(contents.frames)
+    assert shown == [number / frames for number in range(1, frames + 1)]
 
 
-# The index: the number of frames (4 bytes), then each frame's size (8) and SHA-256 (32).
-@pytest.mark.parametrize("where", ["a frame's size", "a frame's SHA-256", "a frame"])
+# The index: the number of frames and the table's length (4 bytes each), then each frame's size
+# (8), its piece's size (8) and SHA-256 (32), then the table of members.
+@pytest.mark.parametrize(
+    "where", ["a frame's size", "a piece's size", "a frame's SHA-256", "the table", "a frame"]
+)
 def test_a_damaged_section_is_refused_before_or_while_unpacking(tmp_path, section, where):
     path, size, digest = section
     damaged = bytearray(path.read_bytes())
-    damaged[{"a frame's size": 4, "a frame's SHA-256": 4 + 8 + 5}.get(where, size // 2)] ^= 0xFF
+    with path.open("rb") as file:
+        table = 8 + 48 * len(read_index(file, 0, size, digest).frames)
+    at = {
+        "a frame's size": 8,
+        "a piece's size": 16,
+        "a frame's SHA-256": 24 + 5,
+        "the table": table,
+    }
+    damaged[at.get(where, size // 2)] ^= 0xFF
     path.write_bytes(damaged)
     with pytest.raises(DamagedExecutable), path.open("rb") as file:
         unpack(path, read_index(file, 0, size, digest), tmp_path / "unpacked", print)
@@ -121,3 +146,74 @@ def test_a_section_that_its_frames_do_not_fill_exactly_is_refused(section):
     for wrong_size in [size - 1, size + 1]:
         with pytest.raises(DamagedExecutable), path.open("rb") as file:
             read_index(file, 0, wrong_size, digest)
+
+
+def longer_first_piece(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    (size, length, digest), *rest = frames
+    return [(size, length + 1, digest), *rest], members
+
+
+def shorter_first_piece(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    (size, length, digest), *rest = frames
+    return [(size, length - 1, digest), *rest], members
+
+
+def a_file_outside(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    return frames, [*members, Member("../outside", "file", 0o644, EPOCH)]
+
+
+def a_link_outside(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    link = Member("_internal/outside", "link", 0o777, EPOCH, target="../../outside")
+    return frames, [*members, link]
+
+
+# An index that its checksum vouches for, but that does not fit the frames, or that names a
+# place outside the build: what a packing bug, or a forged executable, would give.
+@pytest.mark.parametrize(
+    "forge", [longer_first_piece, shorter_first_piece, a_file_outside, a_link_outside]
+)
+def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forge):
+    path, size, digest = section
+    with path.open("rb") as file:
+        contents = read_index(file, 0, size, digest)
+    frames = [(frame.size, frame.length, frame.digest) for frame in contents.frames]
+    forged_index = index(*forge(frames, contents.members))
+    forged = tmp_path / "forged"
+    forged.write_bytes(forged_index + path.read_bytes()[contents.frames[0].offset :])
+    with forged.open("rb") as file:
+        forged_digest = hashlib.sha256(forged_index).digest()
+        forged_contents = read_index(file, 0, forged.stat().st_size, forged_digest)
+    with pytest.raises(DamagedExecutable):
+        unpack(forged, forged_contents, tmp_path / "unpacked", print)
+    assert not (tmp_path / "outside").exists()
+
+
+def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lock(tmp_path):
+    go, report = tmp_path / "go", tmp_path / "report.json"
+
+    def work():
+        deadline = time.monotonic() + 10
+        while not go.exists() and time.monotonic() < deadline:  # once in_background returned
+            time.sleep(0.01)
+        facts = {
+            "parent": os.getppid(),
+            "session": os.getsid(0),
+            "descriptors": [path.name for path in Path("/proc/self/fd").iterdir()],
+        }
+        report.with_suffix(".tmp").write_text(json.dumps(facts))
+        report.with_suffix(".tmp").rename(report)
+
+    with (tmp_path / "lock").open("w") as lock:
+        kept = lock.fileno()
+        in_background(work, keep=kept)
+        go.touch()
+        deadline = time.monotonic() + 30
+        while not report.exists():
+            assert time.monotonic() < deadline, "the work did not run"
+            time.sleep(0.01)
+    facts = json.loads(report.read_text())
+    assert facts["parent"] != os.getpid()  # a grandchild: never a zombie of this process
+    assert facts["session"] != os.getsid(0)
+    # Standard input, output and error (on /dev/null), the lock, and the listing's own.
+    assert len(facts["descriptors"]) == 5
+    assert str(kept) in facts["descriptors"]
