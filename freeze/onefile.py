@@ -47,6 +47,10 @@ class NoExecCache(Exception):
     """The cache is on a file system that does not run programs."""
 
 
+class NotSettled(Exception):
+    """An unpacked build's files could not be put on disk."""
+
+
 CHUNK = 1 << 20  # what a thread decompresses at a time, into a buffer of its own
 
 
@@ -89,20 +93,27 @@ def settle(build: Path, members: list[Member]) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     files = [member for member in members if member.kind == "file"]
-    with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
-        list(workers.map(partial(finish_file, build), files))
     manifest = {
         member.name: member.target if member.kind == "link" else member.size
         for member in members
         if member.kind != "folder"
     }
-    (build / MANIFEST).write_text(json.dumps(manifest))
-    flush_to_disk([build / MANIFEST, build, build.parent])
+    try:
+        with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
+            list(workers.map(partial(finish_file, build), files))
+        (build / MANIFEST).write_text(json.dumps(manifest))
+        flush_to_disk([build / MANIFEST, build, build.parent])
+    except OSError as error:
+        raise NotSettled(
+            f"Flasky could not put its unpacked build on disk ({error}); "
+            "the next launch unpacks it again."
+        ) from error
 
 
 def in_background(work: Callable[[], None], keep: int) -> None:
-    """Run ``work`` in a process of its own, which holds the file descriptor ``keep`` (a lock)
-    and no other, and outlives this one.
+    """Run ``work`` in a process of its own, which holds the file descriptor ``keep`` (a lock),
+    standard error (where it tells why ``work`` failed, if it does) and no other file, and
+    outlives this one.
 
     The process is this one's grandchild, outside the terminal's process group: never a
     child that the program taking this process's place would leave a zombie, nor stopped by
@@ -111,12 +122,12 @@ def in_background(work: Callable[[], None], keep: int) -> None:
     try:
         child = os.fork()
     except OSError:
-        work()
+        done_telling_why(work)
         return
     if child:
         os.waitpid(child, 0)
         return
-    status = 1
+    done = False
     try:
         os.setsid()
         try:
@@ -125,14 +136,23 @@ def in_background(work: Callable[[], None], keep: int) -> None:
         except OSError:
             pass  # this child does the work, and its parent waits for it
         null = os.open(os.devnull, os.O_RDWR)
-        for standard in range(3):
+        for standard in (0, 1):  # standard output may carry the app's events
             os.dup2(null, standard)
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
-        work()
-        status = 0
+        done = done_telling_why(work)
     finally:
-        os._exit(status)
+        os._exit(0 if done else 1)
+
+
+def done_telling_why(work: Callable[[], None]) -> bool:
+    """Do ``work``; whether it was done, or else say why on standard error."""
+    try:
+        work()
+    except Exception as error:
+        os.write(2, f"Error: {error}\n".encode())  # the file itself: a forked process's own
+        return False
+    return True
 
 
 def make_members(members: list[Member], target: Path) -> list[Member]:
@@ -217,7 +237,8 @@ def write_at(path: Path, data: memoryview, offset: int) -> None:
 
 def finish_file(build: Path, member: Member) -> None:
     """Give the written file ``member`` of ``build`` its date, and wait until it is on disk."""
-    descriptor = os.open(build / member.name, os.O_WRONLY | os.O_CLOEXEC)
+    # Read-only: the app runs by now, and a running program cannot be opened for writing.
+    descriptor = os.open(build / member.name, os.O_RDONLY | os.O_CLOEXEC)
     try:
         os.utime(descriptor, (member.mtime, member.mtime))
         os.fsync(descriptor)

@@ -7,9 +7,12 @@ import io
 import json
 import os
 import random
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import zstandard
 
@@ -119,6 +122,21 @@ def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(
     assert shown == [number / frames for number in range(1, frames + 1)]
 
 
+def test_a_build_is_settled_on_disk_while_its_program_runs(tmp_path, section):
+    path, size, digest = section
+    with path.open("rb") as file:
+        contents = read_index(file, 0, size, digest)
+    build = tmp_path / "unpacked"
+    unpack(path, contents, build, print)
+    shutil.copyfile(shutil.which("sleep"), build / "flasky")  # a program that runs a while
+    with subprocess.Popen([build / "flasky", "60"]) as program:
+        try:
+            settle(build, contents.members)
+        finally:
+            program.kill()
+    assert json.loads((build / MANIFEST).read_text())["flasky"] == 3000
+
+
 # The index: the number of frames and the table's length (4 bytes each), then each frame's size
 # (8), its piece's size (8) and SHA-256 (32), then the table of members.
 @pytest.mark.parametrize(
@@ -217,3 +235,19 @@ def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lo
     # Standard input, output and error (on /dev/null), the lock, and the listing's own.
     assert len(facts["descriptors"]) == 5
     assert str(kept) in facts["descriptors"]
+
+
+def test_work_that_fails_in_the_background_says_why_on_standard_error(tmp_path, capfd):
+    ended = tmp_path / "pid"
+
+    def work():
+        ended.write_text(str(os.getpid()))
+        raise OSError("the disk is full")
+
+    with (tmp_path / "lock").open("w") as lock:
+        in_background(work, keep=lock.fileno())
+    deadline = time.monotonic() + 30
+    while not ended.exists() or psutil.pid_exists(int(ended.read_text())):
+        assert time.monotonic() < deadline, "the work did not end"
+        time.sleep(0.01)
+    assert capfd.readouterr().err == "Error: the disk is full\n"
