@@ -5,10 +5,11 @@ build.spec freezes this module alone as a small one-file program, and ``freeze/p
 the folder build to it, in an ELF section of its own (``freeze/section.py``).
 
 At a launch, ``main`` looks for the build under ``~/.cache/Flasky/builds/<build id>/``, checks
-it against the list of files written when it was unpacked, unpacks it if it is missing or
-damaged (the first launch of each build), and runs it with the same arguments. A running build
-holds a shared lock on ``<build id>.lock``; launches remove the older builds that no running
-Flasky holds.
+it against its manifest (the list of its files), unpacks it if it is missing or damaged (the
+first launch of each build), and runs it with the same arguments. A first launch runs the build
+as soon as its files are written; another process puts them on disk and then writes the
+manifest (``settle``). A running build holds a shared lock on ``<build id>.lock``; launches
+remove the older builds that no running Flasky holds.
 """
 
 # What only unpacking (concurrent.futures, tempfile, zstandard, the splash) needs is imported
