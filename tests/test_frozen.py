@@ -178,12 +178,18 @@ def test_a_first_launch_without_a_display_says_so_on_stderr_and_later_ones_say_n
     assert (later.returncode, later.stderr) == (0, "")
 
 
-@pytest.mark.parametrize("damage", ["deleted", "cut short"])
+# "Not settled": the process that puts a first launch's files on disk and then writes the
+# manifest did not finish (killed, or the machine lost power).
+@pytest.mark.parametrize("damage", ["deleted", "cut short", "not settled"])
 def test_a_damaged_unpacked_build_is_unpacked_again(frozen, build, env, damage):
     assert run_main("--version", env=env, command=frozen).returncode == 0
+    settled(build)
     resources = build / "_internal" / "PyQt6" / "Qt6" / "resources"
+    first = (build / "flasky").stat()
     if damage == "deleted":
         (resources / "icudtl.dat").unlink()
+    elif damage == "not settled":
+        (build / ".manifest.json").unlink()
     else:
         with (resources / "v8_context_snapshot.bin").open("r+b") as file:
             file.truncate(100)
@@ -191,6 +197,7 @@ def test_a_damaged_unpacked_build_is_unpacked_again(frozen, build, env, damage):
     result = run_main("--self-test", env=env, command=frozen)
     assert result.returncode == 0, result.stderr
     assert unpacked_files(build) == files_of(FOLDER)
+    assert (build / "flasky").stat().st_ino != first.st_ino  # unpacked anew
 
 
 def test_older_builds_are_removed_once_no_running_flasky_holds_them(frozen, build, home, env):
