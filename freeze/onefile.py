@@ -94,6 +94,7 @@ def settle(build: Path, members: list[Member]) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     files = [member for member in members if member.kind == "file"]
+    folders = [build / member.name for member in members if member.kind == "folder"]
     manifest = {
         member.name: member.target if member.kind == "link" else member.size
         for member in members
@@ -102,6 +103,7 @@ def settle(build: Path, members: list[Member]) -> None:
     try:
         with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
             list(workers.map(partial(finish_file, build), files))
+        flush_to_disk(folders)
         (build / MANIFEST).write_text(json.dumps(manifest))
         flush_to_disk([build / MANIFEST, build, build.parent])
     except OSError as error:
@@ -158,20 +160,23 @@ def done_telling_why(work: Callable[[], None]) -> bool:
 
 def make_members(members: list[Member], target: Path) -> list[Member]:
     """Make the folders and links of ``members`` under ``target``, and its files empty; return
-    the files, in the order of the tar. A member that would land outside ``target`` is refused,
-    as tarfile's data filter would."""
+    the files, in the order of the tar.
+
+    Names and link targets must be relative and never go up (``..``): then every path, through
+    links or not, stays inside ``target``. A member that breaks that rule is refused (the
+    folder builds that PyInstaller makes on Linux link down only).
+    """
     files = []
     for member in members:
         name = PurePosixPath(member.name)
-        if name.is_absolute() or ".." in name.parts or not name.parts:
+        if not goes_down(name):
             raise DamagedExecutable(f"it names a file outside its folder: {member.name}")
         path = target / name
         if member.kind == "folder":
             path.mkdir()
             path.chmod(member.mode & 0o755)
         elif member.kind == "link":
-            link = PurePosixPath(os.path.normpath(name.parent / member.target))
-            if link.is_absolute() or link.parts[:1] == ("..",):
+            if not goes_down(PurePosixPath(member.target)):
                 raise DamagedExecutable(f"it links outside its folder: {member.name}")
             path.symlink_to(member.target)
         else:
@@ -182,6 +187,11 @@ def make_members(members: list[Member], target: Path) -> list[Member]:
                 os.close(descriptor)
             files.append(member)
     return files
+
+
+def goes_down(path: PurePosixPath) -> bool:
+    """Whether ``path`` is relative, names something, and never goes up."""
+    return bool(path.parts) and not path.is_absolute() and ".." not in path.parts
 
 
 def write_frame(source: int, frame: Frame, files: list[Member], target: Path) -> None:
@@ -358,7 +368,11 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
             unpacking = Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds))
             try:
                 unpack(executable, contents, unpacking, window.progress)
-                shutil.rmtree(build, ignore_errors=True)  # a damaged copy
+                # A damaged copy, or one whose settling failed, that a running Flasky may still
+                # use: moved aside first, the new one is in its place at once (the files that
+                # Flasky opens later are the same), and it is removed by a later launch.
+                if build.exists():
+                    build.rename(Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds)) / name)
                 unpacking.rename(build)
             finally:
                 shutil.rmtree(unpacking, ignore_errors=True)
@@ -390,6 +404,13 @@ def fail(message: str) -> int:
 
 
 def main() -> int:
+    # Descriptors 0 to 2 taken (by /dev/null where they were closed), so that no file opened
+    # here, the unpacking lock that in_background keeps, above all, gets one of their numbers.
+    for standard in range(3):
+        try:
+            os.fstat(standard)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
     executable = Path(sys.executable)
     builds = user_paths().unpacked_builds
     # A first launch's splash window shows until the build takes this process's place.

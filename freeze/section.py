@@ -9,7 +9,10 @@ frames, one after the other, are a Zstandard stream of the whole tar (``zstd -d`
 The index gives each frame's size, the size of the piece of the tar it holds and its SHA-256, then
 the tar's members (``Member``): where each file's contents lie in the tar, so that each frame can
 be written to the files it holds as soon as it is decompressed, without reading the tar's
-headers in order. The SHA-256 in the header vouches for every byte through the index.
+headers in order. The SHA-256 in the header vouches for the index, and through it for every
+frame; a launch checks each frame against its own Zstandard checksum instead (which finds
+damage, not forgery: the header's SHA-256 is in the same file), and checks that the table fits
+the tar before it trusts it.
 """
 
 import json
@@ -35,6 +38,9 @@ class Frame(NamedTuple):
     digest: bytes
     start: int
     length: int
+
+
+KINDS = ("file", "folder", "link")
 
 
 class Member(NamedTuple):
@@ -137,4 +143,23 @@ def read_index(file: BinaryIO, offset: int, size: int, digest: bytes) -> Content
         members = [Member(*fields) for fields in json.loads(entries[count * FRAME.size :])]
     except (ValueError, TypeError) as error:  # vouched for by the checksum: a packing bug
         raise DamagedExecutable("its table of contents is unreadable") from error
-    return Contents(frames, members)
+    return Contents(frames, fitting(members, start))
+
+
+def fitting(members: list[Member], length: int) -> list[Member]:
+    """``members``, once checked to fit a tar of ``length`` bytes: each of a known kind, with
+    fields of the right types, and the files in the tar's order, apart and inside it."""
+    end = 0
+    for member in members:
+        texts, numbers = [member.name, member.target], [*member[2:6]]
+        if (
+            member.kind not in KINDS
+            or not all(isinstance(text, str) and "\0" not in text for text in texts)
+            or not all(type(number) is int and number >= 0 for number in numbers)
+        ):
+            raise DamagedExecutable(f"its table of contents is malformed at {member.name!r}")
+        if member.kind == "file":
+            if member.start < end or member.start + member.size > length:
+                raise DamagedExecutable(f"its table of contents misplaces {member.name!r}")
+            end = member.start + member.size
+    return members

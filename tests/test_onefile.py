@@ -176,8 +176,12 @@ def shorter_first_piece(frames: list, members: list[Member]) -> tuple[list, list
     return [(size, length - 1, digest), *rest], members
 
 
+def tar_length(frames: list) -> int:
+    return sum(length for _, length, _ in frames)
+
+
 def a_file_outside(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
-    return frames, [*members, Member("../outside", "file", 0o644, EPOCH)]
+    return frames, [*members, Member("../outside", "file", 0o644, EPOCH, tar_length(frames))]
 
 
 def a_link_outside(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
@@ -185,10 +189,47 @@ def a_link_outside(frames: list, members: list[Member]) -> tuple[list, list[Memb
     return frames, [*members, link]
 
 
+def a_file_through_links_outside(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    """Each link alone points inside the build; through the first, the second points above."""
+    chain = [
+        Member("here", "link", 0o777, EPOCH, target="."),
+        Member("here/up", "link", 0o777, EPOCH, target=".."),
+        Member("up/outside", "file", 0o644, EPOCH, tar_length(frames)),
+    ]
+    return frames, [*members, *chain]
+
+
+def files_out_of_order(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    files = [member for member in members if member.kind == "file"]
+    first, second = members.index(files[0]), members.index(files[1])
+    members = list(members)
+    members[first], members[second] = members[second], members[first]
+    return frames, members
+
+
+def a_file_past_the_end(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    return frames, [*members, Member("past", "file", 0o644, EPOCH, tar_length(frames), 1)]
+
+
+def a_name_that_is_a_number(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    return frames, [*members, Member(7, "folder", 0o755, EPOCH)]
+
+
 # An index that its checksum vouches for, but that does not fit the frames, or that names a
-# place outside the build: what a packing bug, or a forged executable, would give.
+# place outside the build: what a packing bug, or a forged executable, would give. Refused in
+# reading it or in unpacking, with DamagedExecutable (which the one file tells in one line).
 @pytest.mark.parametrize(
-    "forge", [longer_first_piece, shorter_first_piece, a_file_outside, a_link_outside]
+    "forge",
+    [
+        longer_first_piece,
+        shorter_first_piece,
+        a_file_outside,
+        a_link_outside,
+        a_file_through_links_outside,
+        files_out_of_order,
+        a_file_past_the_end,
+        a_name_that_is_a_number,
+    ],
 )
 def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forge):
     path, size, digest = section
@@ -196,14 +237,15 @@ def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forg
         contents = read_index(file, 0, size, digest)
     frames = [(frame.size, frame.length, frame.digest) for frame in contents.frames]
     forged_index = index(*forge(frames, contents.members))
-    forged = tmp_path / "forged"
+    forged = tmp_path / "builds" / "forged"
+    forged.parent.mkdir()
     forged.write_bytes(forged_index + path.read_bytes()[contents.frames[0].offset :])
-    with forged.open("rb") as file:
+    with pytest.raises(DamagedExecutable), forged.open("rb") as file:
         forged_digest = hashlib.sha256(forged_index).digest()
         forged_contents = read_index(file, 0, forged.stat().st_size, forged_digest)
-    with pytest.raises(DamagedExecutable):
-        unpack(forged, forged_contents, tmp_path / "unpacked", print)
-    assert not (tmp_path / "outside").exists()
+        unpack(forged, forged_contents, tmp_path / "builds" / "unpacked", print)
+    assert sorted(path.name for path in (tmp_path / "builds").iterdir()) <= ["forged", "unpacked"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["builds", "built", "section"]
 
 
 def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lock(tmp_path):
