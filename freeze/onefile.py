@@ -103,7 +103,7 @@ def settle(build: Path, members: list[Member]) -> None:
     try:
         with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
             list(workers.map(partial(finish_file, build), files))
-        flush_to_disk(folders)
+        flush_to_disk([*folders, build])
         (build / MANIFEST).write_text(json.dumps(manifest))
         flush_to_disk([build / MANIFEST, build, build.parent])
     except OSError as error:
@@ -410,7 +410,8 @@ def main() -> int:
         try:
             os.fstat(standard)
         except OSError:
-            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+            # The lowest free number: this one; and the app's as well, once it takes over.
+            os.set_inheritable(os.open(os.devnull, os.O_RDWR), True)
     executable = Path(sys.executable)
     builds = user_paths().unpacked_builds
     # A first launch's splash window shows until the build takes this process's place.

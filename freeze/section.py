@@ -141,23 +141,35 @@ def read_index(file: BinaryIO, offset: int, size: int, digest: bytes) -> Content
         raise DamagedExecutable("its contents do not fill its section")
     try:
         members = [Member(*fields) for fields in json.loads(entries[count * FRAME.size :])]
-    except (ValueError, TypeError) as error:  # vouched for by the checksum: a packing bug
+    # Vouched for by the checksum: a packing bug, or a forged file.
+    except (ValueError, TypeError, RecursionError) as error:
         raise DamagedExecutable("its table of contents is unreadable") from error
     return Contents(frames, fitting(members, start))
 
 
+def is_a_file_name(text: str) -> bool:
+    """Whether ``text`` can name a file (or be a link's target) on this system."""
+    try:
+        return b"\0" not in os.fsencode(text)
+    except UnicodeEncodeError:
+        return False
+
+
 def fitting(members: list[Member], length: int) -> list[Member]:
-    """``members``, once checked to fit a tar of ``length`` bytes: each of a known kind, with
-    fields of the right types, and the files in the tar's order, apart and inside it."""
-    end = 0
+    """``members``, once checked to fit a tar of ``length`` bytes: each named once, of a known
+    kind, with fields of the right types and ranges, and the files in the tar's order, apart
+    and inside it."""
+    end, names = 0, set()
     for member in members:
         texts, numbers = [member.name, member.target], [*member[2:6]]
         if (
             member.kind not in KINDS
-            or not all(isinstance(text, str) and "\0" not in text for text in texts)
-            or not all(type(number) is int and number >= 0 for number in numbers)
+            or not all(isinstance(text, str) and is_a_file_name(text) for text in texts)
+            or not all(type(number) is int and 0 <= number < 2**63 for number in numbers)
+            or member.name in names
         ):
             raise DamagedExecutable(f"its table of contents is malformed at {member.name!r}")
+        names.add(member.name)
         if member.kind == "file":
             if member.start < end or member.start + member.size > length:
                 raise DamagedExecutable(f"its table of contents misplaces {member.name!r}")

@@ -19,7 +19,7 @@ import zstandard
 from freeze import onefile
 from freeze.onefile import MANIFEST, in_background, settle, unpack
 from freeze.pack import compress_frames, members_of, write_tar
-from freeze.section import DamagedExecutable, Member, index, read_index
+from freeze.section import COUNTS, FRAME, DamagedExecutable, Member, index, read_index
 
 EPOCH = 1_700_000_000
 FRAME_SIZE = 64 << 10  # small frames, so that files start and end inside and across them
@@ -215,6 +215,18 @@ def a_name_that_is_a_number(frames: list, members: list[Member]) -> tuple[list, 
     return frames, [*members, Member(7, "folder", 0o755, EPOCH)]
 
 
+def a_name_no_file_can_have(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    return frames, [*members, Member("\ud800", "folder", 0o755, EPOCH)]
+
+
+def a_date_past_any_clock(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    return frames, [*members, Member("late", "folder", 0o755, 10**20)]
+
+
+def a_name_twice(frames: list, members: list[Member]) -> tuple[list, list[Member]]:
+    return frames, [*members, members[-1]]
+
+
 # An index that its checksum vouches for, but that does not fit the frames, or that names a
 # place outside the build: what a packing bug, or a forged executable, would give. Refused in
 # reading it or in unpacking, with DamagedExecutable (which the one file tells in one line).
@@ -229,6 +241,9 @@ def a_name_that_is_a_number(frames: list, members: list[Member]) -> tuple[list, 
         files_out_of_order,
         a_file_past_the_end,
         a_name_that_is_a_number,
+        a_name_no_file_can_have,
+        a_date_past_any_clock,
+        a_name_twice,
     ],
 )
 def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forge):
@@ -244,8 +259,24 @@ def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forg
         forged_digest = hashlib.sha256(forged_index).digest()
         forged_contents = read_index(file, 0, forged.stat().st_size, forged_digest)
         unpack(forged, forged_contents, tmp_path / "builds" / "unpacked", print)
-    assert sorted(path.name for path in (tmp_path / "builds").iterdir()) <= ["forged", "unpacked"]
+    assert {path.name for path in (tmp_path / "builds").iterdir()} <= {"forged", "unpacked"}
     assert sorted(path.name for path in tmp_path.iterdir()) == ["builds", "built", "section"]
+
+
+def test_a_table_nested_too_deep_to_read_is_refused(section):
+    path, size, digest = section
+    with path.open("rb") as file:
+        frames = read_index(file, 0, size, digest).frames
+    table = b"[" * 100_000 + b"]" * 100_000
+    forged_index = (
+        COUNTS.pack(len(frames), len(table))
+        + b"".join(FRAME.pack(frame.size, frame.length, frame.digest) for frame in frames)
+        + table
+    )
+    forged = io.BytesIO(forged_index + path.read_bytes()[frames[0].offset :])
+    forged_size = len(forged.getvalue())
+    with pytest.raises(DamagedExecutable):
+        read_index(forged, 0, forged_size, hashlib.sha256(forged_index).digest())
 
 
 def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lock(tmp_path):
