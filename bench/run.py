@@ -59,10 +59,18 @@ def benchmark_launches(screen: Screen, runs: int) -> dict:
             **{key: summarize([run[key] for run in runs_of]) for key in FIGURES},
             "steps": median_steps([run["steps"] for run in runs_of]),
         }
-    for figures in results.values():
+    for name, figures in results.items():
         for key in FIGURES:
             figures[key]["ratio_to_floor"] = ratio(figures[key], results["floor"][key])
             figures[key]["ratio_to_floor_page"] = ratio(figures[key], results["floor-page"][key])
+            # Each launch against floor-page's in the same round: a slow moment of the machine
+            # hits both, so their spread shows how far one run's ratio of medians can be off.
+            figures[key]["rounds_to_floor_page"] = summarize(
+                [
+                    run[key] / floor[key]
+                    for run, floor in zip(measured[name], measured["floor-page"], strict=True)
+                ]
+            )
     return results
 
 
@@ -153,6 +161,7 @@ def write_markdown(results: dict) -> str:
 def where_the_time_goes(results: dict) -> list[str]:
     launches, imports = results["launch"], results["imports_s"]
     ours, floor = launches["flasky"]["load_s"], launches["floor-page"]["load_s"]
+    rounds = ours["rounds_to_floor_page"]
     imported = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items())
     floor_steps = launches["floor-page"]["steps"]
     return [
@@ -163,6 +172,9 @@ def where_the_time_goes(results: dict) -> list[str]:
         f"in a bare window ({ours['ratio_to_floor_page']}× floor-page), at "
         f"{ratio(ours, launches['naive']['load_s'])}× the naive pattern and "
         f"{ratio(ours, launches['builtin']['load_s'])}× pywebview's own serving.",
+        f"  Round by round (each launch against floor-page's in the same round): "
+        f"{rounds['median']:.2f}× ({rounds['min']:.2f}×–{rounds['max']:.2f}×): the spread shows "
+        "how much of one run's ratio is the machine.",
         f"- Imports, in fresh interpreters (`python -X importtime`): {imported}.",
         "",
         "One launch, step by step: the median over the runs of the seconds from process start",
