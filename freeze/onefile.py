@@ -12,17 +12,15 @@ manifest (``settle``). A running build holds a shared lock on ``<build id>.lock`
 remove the older builds that no running Flasky holds.
 """
 
-# What only unpacking (concurrent.futures, tempfile, zstandard, the splash) needs is imported
-# where it is used: a launch that finds its build unpacked is the common case, and imports none
-# of it.
-import bisect
+# What only unpacking (bisect, concurrent.futures, itertools, tempfile, zstandard, the splash)
+# needs is imported where it is used: a launch that finds its build unpacked is the common
+# case, and imports none of it.
 import fcntl
-import itertools
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -101,11 +99,15 @@ def settle(build: Path, members: list[Member]) -> None:
         if member.kind != "folder"
     }
     try:
+        for member in files:
+            os.utime(build / member.name, (member.mtime, member.mtime))
         with ThreadPoolExecutor(os.cpu_count() or 1) as workers:
-            list(workers.map(partial(finish_file, build), files))
-        flush_to_disk([*folders, build])
+            list(workers.map(flush, [build / member.name for member in files]))
+        for path in [*folders, build]:
+            flush(path)
         (build / MANIFEST).write_text(json.dumps(manifest))
-        flush_to_disk([build / MANIFEST, build, build.parent])
+        for path in [build / MANIFEST, build, build.parent]:
+            flush(path)
     except OSError as error:
         raise NotSettled(
             f"Flasky could not put its unpacked build on disk ({error}); "
@@ -203,6 +205,9 @@ def write_frame(source: int, frame: Frame, files: list[Member], target: Path) ->
     (which vouches for the build's id) would take longer than decompressing it, without
     OpenSSL in the one file.
     """
+    import bisect
+    import itertools
+
     import zstandard
 
     starts = [member.start for member in files]
@@ -246,25 +251,14 @@ def write_at(path: Path, data: memoryview, offset: int) -> None:
         os.close(descriptor)
 
 
-def finish_file(build: Path, member: Member) -> None:
-    """Give the written file ``member`` of ``build`` its date, and wait until it is on disk."""
+def flush(path: Path) -> None:
+    """Wait until the file or folder ``path`` is written to disk."""
     # Read-only: the app runs by now, and a running program cannot be opened for writing.
-    descriptor = os.open(build / member.name, os.O_RDONLY | os.O_CLOEXEC)
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        os.utime(descriptor, (member.mtime, member.mtime))
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
-def flush_to_disk(paths: Iterable[Path]) -> None:
-    """Wait until the files or folders ``paths`` are written to disk."""
-    for path in paths:
-        descriptor = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def is_complete(build: Path) -> bool:
