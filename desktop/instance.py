@@ -22,11 +22,14 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if sys.platform != "win32":
     import fcntl
+
+if TYPE_CHECKING:  # Windows' pipes: imported where used, not at every launch elsewhere
+    from multiprocessing.connection import Connection, Listener
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +184,7 @@ class _Channel:
     """Fixed-size messages over a connected Unix socket (or, on Windows, a pipe), every wait
     bounded by one deadline: ANSWER_TIMEOUT seconds from the connection."""
 
-    def __init__(self, connection: socket.socket | Connection):
+    def __init__(self, connection: "socket.socket | Connection"):
         self._connection = connection
         self._deadline = time.monotonic() + ANSWER_TIMEOUT
 
@@ -198,7 +201,7 @@ class _Channel:
         return left
 
     def send(self, message: bytes) -> None:
-        if isinstance(self._connection, Connection):
+        if not isinstance(self._connection, socket.socket):  # a Windows pipe
             self._connection.send_bytes(message)
             return
         self._connection.settimeout(self._time_left())
@@ -206,7 +209,7 @@ class _Channel:
 
     def receive(self, size: int) -> bytes:
         """The next ``size`` bytes; EOFError if the other end hangs up first."""
-        if isinstance(self._connection, Connection):
+        if not isinstance(self._connection, socket.socket):  # a Windows pipe
             if not self._connection.poll(self._time_left()):
                 raise TimeoutError(f"no answer within {ANSWER_TIMEOUT} s")
             return self._connection.recv_bytes(size)
@@ -229,9 +232,11 @@ def _address_lock(address: str) -> Iterator[None]:
         yield
 
 
-def _listen(address: str) -> socket.socket | Listener | None:
+def _listen(address: str) -> "socket.socket | Listener | None":
     """Listen on ``address``; None if a running launch holds it."""
     if sys.platform == "win32":
+        from multiprocessing.connection import Listener
+
         try:
             return Listener(address)
         except PermissionError:  # the pipe exists: another process holds it
@@ -273,6 +278,8 @@ def _is_listening(address: str) -> bool:
 
 def _connect(address: str) -> _Channel:
     if sys.platform == "win32":
+        from multiprocessing.connection import Client
+
         return _Channel(Client(address))
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
@@ -285,8 +292,8 @@ def _connect(address: str) -> _Channel:
     return _Channel(sock)
 
 
-def _accept(listener: socket.socket | Listener) -> _Channel:
-    if isinstance(listener, Listener):
+def _accept(listener: "socket.socket | Listener") -> _Channel:
+    if not isinstance(listener, socket.socket):  # a Windows pipe's Listener
         return _Channel(listener.accept())
     sock, _ = listener.accept()
     try:

@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 import webbrowser
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -189,6 +188,8 @@ class AppWindow:
 def about_text(engine: str = "") -> str:
     """Help → About: what Flasky is, the versions it runs on (``engine``: the web engine's, when
     known) and their licences."""
+
+    from importlib.metadata import PackageNotFoundError, version  # for About only
 
     def installed(name: str) -> str:
         try:

@@ -183,3 +183,16 @@ def test_with_events_standard_output_carries_only_events(env):
     assert {"/", "/static/flasky.css"} <= {event.get("path") for event in events}
     assert result.stdout.count(token) == 1
     assert result.stderr.startswith("Self-test passed")
+
+
+def test_the_window_launch_leaves_what_it_does_not_use_to_the_code_that_does():
+    # What the launch imports before its window is on screen, every launch: not Flask (built
+    # on its own thread), not Windows' pipes, not the package metadata that only About reads.
+    imported = subprocess.run(
+        [SOURCE_COMMAND[0], "-c", "import sys, desktop.cli, desktop.window; print(*sys.modules)"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert not {"flask", "multiprocessing.connection", "importlib.metadata"} & set(imported)
