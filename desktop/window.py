@@ -23,6 +23,7 @@ from . import __version__
 from .events import PAGE_LOADED, Events, page_timing
 from .links import AppPlaces
 from .paths import UserPaths, resource_path
+from .qt_enums import copy_only_the_enums_the_window_uses
 from .settings import MIN_HEIGHT, MIN_WIDTH, AutosavedSettings
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,8 @@ class AppWindow:
     def run(self, storage: Path | None) -> None:
         """Show the window and run the GUI loop until it closes; ``storage`` keeps cookies."""
         webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True
+        if QT:
+            copy_only_the_enums_the_window_uses()
         webview.start(
             gui="qt" if QT else None,
             debug=self.debug,
