@@ -24,7 +24,13 @@ from .logs import log_uncaught_exceptions, setup_logging
 from .paths import UserPaths, is_writable, user_paths
 from .sandbox import prepare_web_engine_sandbox
 from .secret import load_or_create_secret_key
-from .server import BuiltInBackground, Server, ServerNotReady, start_server
+from .server import (
+    BuiltInBackground,
+    Server,
+    ServerNotReady,
+    start_server,
+    use_pythons_own_file_types,
+)
 from .settings import AutosavedSettings, load_settings
 from .signals import StopSignals
 
@@ -93,6 +99,7 @@ class AppSetup:
             yield server, built, url
 
     def _build_app(self):
+        use_pythons_own_file_types()
         app = create_app(self.config)
         self.events.milestone("app-built")
         return app

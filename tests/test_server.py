@@ -1,11 +1,16 @@
 import http.client
 import socket
+import sys
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
+from desktop.events import SERVING
+from desktop.selftest import page_resources
 from desktop.server import HOST, BuiltInBackground, Server, ServerNotReady, start_server
+from harness.process import AppProcess
 
 from .helpers import port_is_free, submit_name
 
@@ -159,3 +164,29 @@ def test_an_app_that_cannot_be_built_answers_503_and_is_logged(caplog):
     assert answer.body == b"Flasky could not start. Its log file has the details."
     assert isinstance(app.error, RuntimeError)
     assert "a broken install" in caplog.text
+
+
+# A launch whose system table of file types calls scripts, styles and images plain text, as
+# Windows' registry can: ``argv[1]`` is that table, the rest the command line.
+LAUNCH_WITH_A_WRONG_SYSTEM_TABLE = """
+import mimetypes, sys
+mimetypes.knownfiles = [sys.argv[1]]
+from desktop.cli import main
+main(sys.argv[2:])
+"""
+
+
+def test_the_page_and_its_files_are_sent_with_pythons_own_types(tmp_path, env):
+    wrong_table = tmp_path / "mime.types"
+    wrong_table.write_text("text/plain js css svg\n")
+    command = [sys.executable, "-c", LAUNCH_WITH_A_WRONG_SYSTEM_TABLE, str(wrong_table)]
+    with AppProcess("--serve", env=env, command=command) as app:
+        app.wait_for_event(SERVING)
+        client = app.client()
+        types = {
+            urlsplit(resource).path.rpartition(".")[2]: client.get(resource).headers["Content-Type"]
+            for resource in page_resources(client.get("/").text).resources
+        }
+    assert types["js"].startswith("text/javascript")
+    assert types["css"].startswith("text/css")
+    assert types["svg"].startswith("image/svg+xml")
