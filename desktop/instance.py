@@ -29,7 +29,7 @@ if sys.platform != "win32":
     import fcntl
 
 if TYPE_CHECKING:  # Windows' pipes: imported where used, not at every launch elsewhere
-    from multiprocessing.connection import Connection, Listener
+    from multiprocessing.connection import Listener, PipeConnection
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ class _Channel:
     """Fixed-size messages over a connected Unix socket (or, on Windows, a pipe), every wait
     bounded by one deadline: ANSWER_TIMEOUT seconds from the connection."""
 
-    def __init__(self, connection: "socket.socket | Connection"):
+    def __init__(self, connection: "socket.socket | PipeConnection"):
         self._connection = connection
         self._deadline = time.monotonic() + ANSWER_TIMEOUT
 

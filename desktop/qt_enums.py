@@ -9,6 +9,7 @@ start. pywebview's Qt backend uses the short names of five classes; qtpy's own P
 """
 
 import enum
+from types import ModuleType
 
 # The classes whose enums pywebview's Qt backend (webview/platforms/qt.py) or qtpy's own
 # shims name short, by module. tests/test_qt_enums.py checks that every name the backend uses
@@ -27,7 +28,7 @@ def copy_only_the_enums_the_window_uses() -> None:
     qtpy.enums_compat.promote_enums = promote_enums
 
 
-def promote_enums(module) -> None:
+def promote_enums(module: ModuleType) -> None:
     """qtpy's ``promote_enums`` (qtpy/enums_compat.py), for ``module``'s classes in
     SHORT_NAMES: each member of each of their enums, also under its short name."""
     for class_name in SHORT_NAMES.get(module.__name__, ()):

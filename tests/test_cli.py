@@ -185,9 +185,10 @@ def test_with_events_standard_output_carries_only_events(env):
     assert result.stderr.startswith("Self-test passed")
 
 
-def test_the_window_launch_leaves_what_it_does_not_use_to_the_code_that_does():
-    # What the launch imports before its window is on screen, every launch: not Flask (built
-    # on its own thread), not Windows' pipes, not the package metadata that only About reads.
+def test_the_launcher_and_the_window_import_neither_flask_nor_pipes_nor_package_metadata():
+    # What the launch imports on its main thread before Qt starts: not Flask (imported by the
+    # build thread), not Windows' pipes, not the package metadata (About reads it; so does
+    # Flask's command line, on the build thread).
     imported = subprocess.run(
         [SOURCE_COMMAND[0], "-c", "import sys, desktop.cli, desktop.window; print(*sys.modules)"],
         cwd=ROOT,

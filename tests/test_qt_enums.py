@@ -5,11 +5,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from harness.process import ROOT
 
 # In a fresh interpreter: load pywebview's Qt backend, with qtpy copying every enum ("all") or
 # only the window's ("the window's"), then resolve each name of a Qt class that the backend's
-# source names (``QMessageBox.Ok``, ``QtCore.Qt.WindowStaysOnTopHint``): found or missing.
+# source names from its module (``QMessageBox.Ok``, ``QtCore.Qt.WindowStaysOnTopHint``).
 BACKEND_NAMES = """
 import ast, json, sys
 from PyQt6 import QtWidgets, sip  # imported first, as the launch does: qtpy then uses PyQt6
@@ -42,11 +44,50 @@ print(json.dumps({
 }))
 """
 
+# The short names that only qtpy's copying gives, of the classes the window leaves out, that
+# appear anywhere in the backend's source as an attribute of something other than a module:
+# also where the test above cannot follow (a local import, an alias, an instance).
+OTHER_SHORT_NAMES = """
+import ast, enum, json, types
+from PyQt6 import QtCore, QtGui, QtWidgets, sip
+from desktop.qt_enums import SHORT_NAMES
 
-def backend_names(enums: str) -> dict:
+def short_names(klass):
+    own = set(dir(klass))
+    enums = [getattr(klass, name) for name in own if name[0].isupper()]
+    return {
+        member
+        for kind in enums if isinstance(kind, enum.EnumMeta)
+        for member in kind.__members__ if member not in own
+    }
+
+kept, left_out = set(), set()
+for module in (QtCore, QtGui, QtWidgets):
+    for name in dir(module):
+        klass = getattr(module, name)
+        if isinstance(klass, sip.wrappertype):
+            chosen = name in SHORT_NAMES.get(module.__name__, ())
+            (kept if chosen else left_out).update(short_names(klass))
+import webview.platforms.qt as backend
+
+def is_module(node):
+    found = isinstance(node, ast.Name) and getattr(backend, node.id, None)
+    return isinstance(found, types.ModuleType)
+
+with open(backend.__file__, encoding="utf-8") as source:
+    tree = ast.parse(source.read())
+used = {
+    node.attr for node in ast.walk(tree)
+    if isinstance(node, ast.Attribute) and not is_module(node.value)
+}
+print(json.dumps(sorted(used & (left_out - kept))))
+"""
+
+
+def run_python(script: str, *args: str):
     return json.loads(
         subprocess.run(
-            [sys.executable, "-c", BACKEND_NAMES, enums],
+            [sys.executable, "-c", script, *args],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -55,13 +96,26 @@ def backend_names(enums: str) -> dict:
     )
 
 
-def test_every_short_name_the_window_backend_uses_is_still_there():
-    every, the_windows = backend_names("all"), backend_names("the window's")
+@pytest.fixture(scope="module")
+def every() -> dict:
+    return run_python(BACKEND_NAMES, "all")
+
+
+@pytest.fixture(scope="module")
+def the_windows() -> dict:
+    return run_python(BACKEND_NAMES, "the window's")
+
+
+def test_every_short_name_the_window_backend_uses_is_still_there(every, the_windows):
     assert "QtCore.Qt.WindowStaysOnTopHint" in every["found"]  # the check sees short names
     assert the_windows["found"] == every["found"]
-    assert the_windows["missing"] == every["missing"]  # what qtpy never gave (WebEngine's)
+    assert the_windows["missing"] == every["missing"]
 
 
-def test_the_enums_of_classes_the_window_does_not_name_are_not_copied():
-    assert backend_names("all")["elsewhere"]
-    assert not backend_names("the window's")["elsewhere"]
+def test_the_backend_names_no_short_name_of_a_class_left_out():
+    assert run_python(OTHER_SHORT_NAMES) == []
+
+
+def test_the_enums_of_classes_the_window_does_not_name_are_not_copied(every, the_windows):
+    assert every["elsewhere"]
+    assert not the_windows["elsewhere"]

@@ -166,8 +166,9 @@ def test_an_app_that_cannot_be_built_answers_503_and_is_logged(caplog):
     assert "a broken install" in caplog.text
 
 
-# A launch whose system table of file types calls scripts, styles and images plain text, as
-# Windows' registry can: ``argv[1]`` is that table, the rest the command line.
+# A launch whose system's table of file types calls scripts, styles and images plain text
+# (as a Windows registry has) and JSON an image: ``argv[1]`` is that table, the rest the
+# command line.
 LAUNCH_WITH_A_WRONG_SYSTEM_TABLE = """
 import mimetypes, sys
 mimetypes.knownfiles = [sys.argv[1]]
@@ -178,15 +179,17 @@ main(sys.argv[2:])
 
 def test_the_page_and_its_files_are_sent_with_pythons_own_types(tmp_path, env):
     wrong_table = tmp_path / "mime.types"
-    wrong_table.write_text("text/plain js css svg\n")
+    wrong_table.write_text("text/plain js css svg\nimage/png json\n")
     command = [sys.executable, "-c", LAUNCH_WITH_A_WRONG_SYSTEM_TABLE, str(wrong_table)]
     with AppProcess("--serve", env=env, command=command) as app:
         app.wait_for_event(SERVING)
         client = app.client()
-        types = {
-            urlsplit(resource).path.rpartition(".")[2]: client.get(resource).headers["Content-Type"]
-            for resource in page_resources(client.get("/").text).resources
-        }
-    assert types["js"].startswith("text/javascript")
-    assert types["css"].startswith("text/css")
-    assert types["svg"].startswith("image/svg+xml")
+        resources = page_resources(client.get("/").text).resources
+        types = {resource: client.get(resource).headers["Content-Type"] for resource in resources}
+        # A file the pages do not load: typed by Python's table, the system's not read at all.
+        vendor_record = client.get("/static/vendor/moment/VENDOR.json").headers["Content-Type"]
+    expected = {"js": "text/javascript", "css": "text/css", "svg": "image/svg+xml"}
+    assert {urlsplit(resource).path.rpartition(".")[2] for resource in resources} == set(expected)
+    for resource, kind in types.items():
+        assert kind.partition(";")[0] == expected[urlsplit(resource).path.rpartition(".")[2]]
+    assert vendor_record == "application/json"
