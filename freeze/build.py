@@ -91,9 +91,15 @@ def source_date_epoch(root: Path = ROOT) -> int:
 
 def pyinstaller_environment(epoch: int) -> dict[str, str]:
     """The environment PyInstaller runs in: this one, with a fixed hash seed, since it writes
-    ``base_library.zip`` in an order that follows Python's string hashing (pyinstaller#2952),
-    and the build's date, which PyInstaller and build.spec read."""
-    return os.environ | {"PYTHONHASHSEED": "0", "SOURCE_DATE_EPOCH": str(epoch)}
+    ``base_library.zip`` in an order that follows Python's string hashing (pyinstaller#2952);
+    the build's date, which PyInstaller and build.spec read; and its archives' modules stored
+    as they are, not zlib-compressed: the app reads each module it imports from the archive,
+    and inflating them cost its launch about 0.04 s (the folder build is 7 MiB larger)."""
+    return os.environ | {
+        "PYTHONHASHSEED": "0",
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PYINSTALLER_ZLIB_COMPRESSION_LEVEL": "0",
+    }
 
 
 def git_commit() -> str:

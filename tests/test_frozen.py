@@ -368,6 +368,33 @@ def test_frozen_app_writes_nothing_next_to_itself(frozen, open_window, screen, e
     assert sorted(DIST.rglob("*")) == before
 
 
+# How many of the folder build's Python modules its archive holds, and how many of them are
+# smaller there than the module (compressed); argv[1]: the folder build's executable.
+COMPRESSED_MODULES = """
+import sys
+from PyInstaller.archive.readers import CArchiveReader
+modules = CArchiveReader(sys.argv[1]).open_embedded_archive("PYZ.pyz")
+sizes = [
+    (length, len(modules.extract(name, raw=True)))
+    for name, (_, _, length) in modules.toc.items()
+    if length  # not a namespace package, which has no code
+]
+print(len(sizes), sum(held < size for held, size in sizes))
+"""
+
+
+def test_the_folder_builds_modules_are_stored_as_they_are(frozen):
+    # The app reads every module it imports from this archive: stored, it need not inflate them.
+    counted = subprocess.run(
+        [BUILD_PYTHON, "-c", COMPRESSED_MODULES, FOLDER / "flasky"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    modules, compressed = map(int, counted)
+    assert modules > 100 and compressed == 0
+
+
 def test_bundle_holds_only_what_its_allow_list_allows(frozen):
     result = subprocess.run(
         [BUILD_PYTHON, "-m", "freeze.bundle", FOLDER, EXECUTABLE],
