@@ -37,6 +37,8 @@ INPUTS = [
     "freeze/icons",
     "freeze/build.py",
     "freeze/bundle.py",
+    "freeze/contents.py",
+    "freeze/front.py",
     "freeze/onefile.py",
     "freeze/pack.py",
     "freeze/section.py",

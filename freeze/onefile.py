@@ -1,22 +1,22 @@
 """The one-file executable: a small program that carries the folder build of Flasky, unpacks it
 once into the user's cache and runs it from there.
 
-build.spec freezes this module alone as a small one-file program, and ``freeze/pack.py`` adds
-the folder build to it, in an ELF section of its own (``freeze/section.py``).
+build.spec freezes ``freeze/front.py`` (with this module) as a small one-file program, and
+``freeze/pack.py`` adds the folder build to it, in an ELF section of its own
+(``freeze/section.py``). A later launch runs the unpacked build from ``freeze/front.py`` alone;
+this module does what that cannot.
 
-At a launch, ``main`` looks for the build under ``~/.cache/Flasky/builds/<build id>/``, checks
-it against its manifest (the list of its files), unpacks it if it is missing or damaged (the
-first launch of each build), and runs it with the same arguments. A first launch runs the build
+``main`` looks for the build under ``~/.cache/Flasky/builds/<build id>/``, checks it against its
+manifest (the list of its files), unpacks it if it is missing or damaged (the first launch of
+each build), and runs it with the same arguments. A first launch runs the build
 as soon as its files are written; another process puts them on disk and then writes the
 manifest (``settle``). A running build holds a shared lock on ``<build id>.lock``; launches
 remove the older builds that no running Flasky holds.
 """
 
 # What only unpacking (bisect, concurrent.futures, itertools, tempfile, zstandard, the splash)
-# needs is imported where it is used: a launch that finds its build unpacked is the common
-# case, and imports none of it.
-import fcntl
-import json
+# needs is imported where it is used: a launch that finds its build unpacked but older builds to
+# remove imports none of it.
 import os
 import shutil
 import sys
@@ -24,22 +24,13 @@ from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import NoReturn
 
 from desktop.paths import user_paths
-from freeze.section import (
-    Contents,
-    DamagedExecutable,
-    Frame,
-    Member,
-    build_id,
-    find_section,
-    read_index,
-)
+from freeze.contents import Contents, Frame, Member, read_index
+from freeze.front import EXECUTABLE, MANIFEST, UNPACK_LOCK, is_complete, lock, manifest, run
+from freeze.section import DamagedExecutable, build_id, find_section
 
-MANIFEST = ".manifest.json"  # written last into an unpacked build: its files and their sizes
 LEFTOVER = ".unpacking-"  # a build being unpacked or removed; one cut short is removed later
-EXECUTABLE = "flasky"
 
 
 class NoExecCache(Exception):
@@ -93,7 +84,7 @@ def settle(build: Path, members: list[Member]) -> None:
 
     files = [member for member in members if member.kind == "file"]
     folders = [build / member.name for member in members if member.kind == "folder"]
-    manifest = {
+    entries = {
         member.name: member.target if member.kind == "link" else member.size
         for member in members
         if member.kind != "folder"
@@ -105,7 +96,7 @@ def settle(build: Path, members: list[Member]) -> None:
             list(workers.map(flush, [build / member.name for member in files]))
         for path in [*folders, build]:
             flush(path)
-        (build / MANIFEST).write_text(json.dumps(manifest))
+        (build / MANIFEST).write_bytes(manifest(entries))
         for path in [build / MANIFEST, build, build.parent]:
             flush(path)
     except OSError as error:
@@ -261,44 +252,6 @@ def flush(path: Path) -> None:
         os.close(descriptor)
 
 
-def is_complete(build: Path) -> bool:
-    """Whether ``build`` holds every file its manifest lists, each of the size it lists."""
-    try:
-        manifest = json.loads((build / MANIFEST).read_text())
-        for name, expected in manifest.items():
-            path = build / name
-            if isinstance(expected, str):
-                if str(path.readlink()) != expected:
-                    return False
-            elif path.lstat().st_size != expected:
-                return False
-    except (OSError, ValueError, AttributeError):
-        return False
-    return True
-
-
-def lock(path: Path, shared: bool = False, wait: bool = True) -> int:
-    """Lock the file ``path`` (created if need be); the lock lasts until its descriptor closes.
-
-    Without ``wait``, raises BlockingIOError if another process holds it.
-    """
-    while True:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(
-                descriptor,
-                (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB),
-            )
-        except BlockingIOError:
-            os.close(descriptor)
-            raise
-        # A remover may have deleted the file while we waited: then lock the new one.
-        with suppress(FileNotFoundError):
-            if os.path.samestat(os.fstat(descriptor), path.stat()):
-                return descriptor
-        os.close(descriptor)
-
-
 def remove_unused_builds(builds: Path, keep: str) -> None:
     """Remove builds other than ``keep`` that no running Flasky holds, and leftovers.
 
@@ -309,7 +262,7 @@ def remove_unused_builds(builds: Path, keep: str) -> None:
     for entry in builds.iterdir():
         if entry.name.startswith(LEFTOVER):
             shutil.rmtree(entry, ignore_errors=True)
-        elif entry.suffix == ".lock" and entry.stem not in (keep, ".unpack"):
+        elif entry.suffix == ".lock" and entry.name not in (f"{keep}.lock", UNPACK_LOCK):
             with suppress(OSError):  # BlockingIOError: a running Flasky holds it
                 descriptor = lock(entry, wait=False)
                 try:
@@ -324,7 +277,7 @@ def remove_unused_builds(builds: Path, keep: str) -> None:
 def tidy(builds: Path, keep: str) -> None:
     """Remove unused builds, unless another launch is unpacking; never fails a launch."""
     with suppress(OSError):
-        unpacking_lock = lock(builds / ".unpack.lock", wait=False)
+        unpacking_lock = lock(builds / UNPACK_LOCK, wait=False)
         try:
             remove_unused_builds(builds, keep)
         finally:
@@ -350,7 +303,7 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
     from freeze import splash
 
     window = feedback.enter_context(splash.shown())
-    unpacking_lock = lock(builds / ".unpack.lock")  # one unpacking at a time
+    unpacking_lock = lock(builds / UNPACK_LOCK)  # one unpacking at a time
     try:
         remove_unused_builds(builds, keep=name)  # first, for the space they take
         if not is_complete(build):
@@ -379,33 +332,14 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
     return build
 
 
-def run(build: Path, arguments: list[str]) -> NoReturn:
-    """Run the unpacked build with ``arguments``, in place of this process."""
-    # The user's environment, less what PyInstaller's bootloader set for this small program.
-    environment = dict(os.environ)
-    # The build is an app of its own, not a child of this one-file program (PyInstaller's words).
-    environment["PYINSTALLER_RESET_ENVIRONMENT"] = "1"
-    original_path = environment.pop("LD_LIBRARY_PATH_ORIG", None)
-    environment.pop("LD_LIBRARY_PATH", None)
-    if original_path is not None:
-        environment["LD_LIBRARY_PATH"] = original_path
-    os.execve(build / EXECUTABLE, [sys.argv[0], *arguments], environment)
-
-
 def fail(message: str) -> int:
     print(f"Error: {message}", file=sys.stderr)
     return 1
 
 
 def main() -> int:
-    # Descriptors 0 to 2 taken (by /dev/null where they were closed), so that no file opened
-    # here, the unpacking lock that in_background keeps, above all, gets one of their numbers.
-    for standard in range(3):
-        try:
-            os.fstat(standard)
-        except OSError:
-            # The lowest free number: this one; and the app's as well, once it takes over.
-            os.set_inheritable(os.open(os.devnull, os.O_RDWR), True)
+    """Run the one file's build, unpacked first if need be (``freeze/front.py`` has taken
+    standard input, output and error); an exit status if it cannot."""
     executable = Path(sys.executable)
     builds = user_paths().unpacked_builds
     # A first launch's splash window shows until the build takes this process's place.
@@ -430,7 +364,3 @@ def main() -> int:
             run(build, sys.argv[1:])
         except OSError as error:
             return fail(f"Flasky could not run {build / EXECUTABLE}: {error.strerror or error}.")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

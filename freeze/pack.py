@@ -23,7 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
-from freeze.section import HEADER, MAGIC, SECTION, Member, build_id, index
+from freeze.contents import Member, index
+from freeze.section import HEADER, MAGIC, SECTION, build_id
 
 FRAME_SIZE = 16 << 20  # of the tar, in each frame: many enough frames to keep every core busy
 

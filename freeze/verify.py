@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from freeze.build import DIST, ROOT, git, sha256
-from freeze.section import SECTION, DamagedExecutable, find_section, read_index
+from freeze.contents import read_index
+from freeze.section import SECTION, DamagedExecutable, find_section
 
 SHOWN = 100  # differences printed; the rest are counted
 SPELLED_OUT = 5  # members whose date (or mode…) differs named one by one; more make one line

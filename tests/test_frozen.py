@@ -20,6 +20,7 @@ from Xlib import X
 from desktop import __version__
 from desktop.events import PAGE_LOADED, SERVING
 from freeze.bundle import unexpected_files, unexpected_packages
+from freeze.front import MANIFEST, UNPACK_LOCK
 from freeze.section import build_id, find_section
 from freeze.splash import TITLE as SPLASH
 from harness.process import ROOT, run_main
@@ -63,7 +64,7 @@ def files_of(folder: Path) -> dict[str, int]:
 def settled(build: Path) -> None:
     """Wait until no launch is unpacking ``build`` or settling its files on disk: until the
     process that writes its manifest once they are has released the unpacking lock."""
-    with (build.parent / ".unpack.lock").open("a") as unpacking:
+    with (build.parent / UNPACK_LOCK).open("a") as unpacking:
         fcntl.flock(unpacking, fcntl.LOCK_SH)
 
 
@@ -71,7 +72,7 @@ def unpacked_files(build: Path) -> dict[str, int]:
     """The files of an unpacked build, once settled, but for the list of them written then."""
     settled(build)
     files = files_of(build)
-    assert files.pop(".manifest.json")
+    assert files.pop(MANIFEST)
     return files
 
 
@@ -153,6 +154,21 @@ def test_first_launch_unpacks_the_folder_build_once_and_later_launches_run_it_in
     assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
 
 
+# A later launch runs the build from freeze/front.py alone: the unpacker (onefile.py), which
+# would take the unpacking lock to look for older builds to remove, and so make its file again,
+# is never imported.
+def test_a_later_launch_runs_its_build_without_the_unpacker(frozen, build, env):
+    assert run_main("--version", env=env, command=frozen).returncode == 0
+    settled(build)
+    (build.parent / UNPACK_LOCK).unlink()
+    result = run_main("--version", env=env, command=frozen)
+    assert result.returncode == 0, result.stderr
+    assert sorted(path.name for path in build.parent.iterdir()) == [
+        build.name,
+        f"{build.name}.lock",
+    ]
+
+
 def test_a_first_launch_shows_a_splash_until_the_app_takes_over_and_later_ones_none(
     frozen, open_window, screen, env
 ):
@@ -189,7 +205,7 @@ def test_a_damaged_unpacked_build_is_unpacked_again(frozen, build, env, damage):
     if damage == "deleted":
         (resources / "icudtl.dat").unlink()
     elif damage == "not settled":
-        (build / ".manifest.json").unlink()
+        (build / MANIFEST).unlink()
     else:
         with (resources / "v8_context_snapshot.bin").open("r+b") as file:
             file.truncate(100)
@@ -212,7 +228,7 @@ def test_older_builds_are_removed_once_no_running_flasky_holds_them(frozen, buil
         result = run_main("--version", env=env, command=frozen)
     assert result.returncode == 0, result.stderr
     settled(build)  # a launch removes older builds only when no other launch is unpacking
-    ours = [".unpack.lock", build.name, f"{build.name}.lock"]
+    ours = [UNPACK_LOCK, build.name, f"{build.name}.lock"]
     assert sorted(path.name for path in builds.iterdir()) == sorted(
         [*ours, "running", "running.lock"]
     )
@@ -252,7 +268,7 @@ def wait_for_file(path: Path, timeout: float = 30) -> None:
 
 def test_two_first_launches_at_once_wait_for_one_another_and_both_run(frozen, build, env):
     build.parent.mkdir(parents=True)
-    with (build.parent / ".unpack.lock").open("w") as unpacking:
+    with (build.parent / UNPACK_LOCK).open("w") as unpacking:
         fcntl.flock(unpacking, fcntl.LOCK_EX)  # as a first launch unpacking would
         launches = [
             subprocess.Popen([*frozen, "--version"], env=env, stdout=subprocess.PIPE, text=True)
@@ -287,7 +303,7 @@ def test_a_first_launch_killed_while_unpacking_leaves_no_build_and_the_next_unpa
 
 def test_ctrl_c_while_a_first_launch_waits_to_unpack_exits_quietly(frozen, build, env):
     build.parent.mkdir(parents=True)
-    with (build.parent / ".unpack.lock").open("w") as unpacking:
+    with (build.parent / UNPACK_LOCK).open("w") as unpacking:
         fcntl.flock(unpacking, fcntl.LOCK_EX)
         launch = subprocess.Popen(
             [*frozen, "--version"], env=env, stderr=subprocess.PIPE, text=True

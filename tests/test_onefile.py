@@ -9,6 +9,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -16,10 +17,13 @@ import psutil
 import pytest
 import zstandard
 
-from freeze import onefile
-from freeze.onefile import MANIFEST, in_background, settle, unpack
+from desktop.paths import user_paths
+from freeze import front, onefile
+from freeze.contents import COUNTS, FRAME, Member, index, read_index
+from freeze.front import MANIFEST
+from freeze.onefile import in_background, settle, unpack
 from freeze.pack import compress_frames, members_of, write_tar
-from freeze.section import COUNTS, FRAME, DamagedExecutable, Member, index, read_index
+from freeze.section import HEADER, MAGIC, SECTION, DamagedExecutable, build_id
 
 EPOCH = 1_700_000_000
 FRAME_SIZE = 64 << 10  # small frames, so that files start and end inside and across them
@@ -113,11 +117,14 @@ def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(
     unpacked = files_of(tmp_path / "unpacked")
     manifest = unpacked.pop(MANIFEST)
     assert unpacked == files_of(tmp_path / "built" / "flasky-onedir")
-    assert json.loads(manifest[1]) == {
-        name: len(contents) if isinstance(contents, bytes) else contents
-        for name, (_, contents) in unpacked.items()
-        if contents != "folder"
-    }
+    assert manifest[1] == front.manifest(
+        {
+            name: len(contents) if isinstance(contents, bytes) else contents
+            for name, (_, contents) in sorted(unpacked.items())
+            if contents != "folder"
+        }
+    )
+    assert front.is_complete(tmp_path / "unpacked")
     frames = len(contents.frames)
     assert shown == [number / frames for number in range(1, frames + 1)]
 
@@ -134,7 +141,140 @@ def test_a_build_is_settled_on_disk_while_its_program_runs(tmp_path, section):
             settle(build, contents.members)
         finally:
             program.kill()
-    assert json.loads((build / MANIFEST).read_text())["flasky"] == 3000
+    fields = (build / MANIFEST).read_bytes().split(b"\0")
+    assert fields[fields.index(b"flasky") + 1] == b"3000"  # the build's, not the program's size
+
+
+def settled_build(tmp_path: Path, section: tuple[Path, int, bytes]) -> Path:
+    path, size, digest = section
+    with path.open("rb") as file:
+        contents = read_index(file, 0, size, digest)
+    build = tmp_path / "unpacked"
+    unpack(path, contents, build, print)
+    settle(build, contents.members)
+    return build
+
+
+def test_a_manifest_cut_short_anywhere_reads_as_incomplete(tmp_path, section):
+    build = settled_build(tmp_path, section)
+    manifest = (build / MANIFEST).read_bytes()
+    assert front.is_complete(build)
+    for end in range(len(manifest)):
+        (build / MANIFEST).write_bytes(manifest[:end])
+        assert not front.is_complete(build), manifest[:end]
+
+
+@pytest.mark.parametrize("damage", ["a file deleted", "a file cut short", "a link changed"])
+def test_a_build_whose_files_differ_from_its_manifest_reads_as_incomplete(
+    tmp_path, section, damage
+):
+    build = settled_build(tmp_path, section)
+    if damage == "a file deleted":
+        (build / "_internal" / "module07.py").unlink()
+    elif damage == "a file cut short":
+        os.truncate(build / "_internal" / "libbig.so", 100)
+    else:
+        (build / "libbig.so").unlink()
+        (build / "libbig.so").symlink_to("_internal/module01.py")
+    assert not front.is_complete(build)
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"HOME": "/home/ada"},
+        {"HOME": "/home/ada/", "XDG_CACHE_HOME": ""},
+        {"HOME": "/home/ada", "XDG_CACHE_HOME": "/var/cache/ada"},
+        {"HOME": "/", "XDG_CACHE_HOME": "relative/cache"},
+        {"HOME": "/home/ada", "XDG_CACHE_HOME": " /var/cache/ada"},
+    ],
+)
+def test_the_front_looks_for_builds_where_the_app_keeps_them(monkeypatch, environment):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert Path(front.builds_folder()) == user_paths().unpacked_builds
+
+
+def test_the_front_leaves_a_home_that_is_not_an_absolute_path_to_platformdirs(monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", "home/ada")
+    assert front.builds_folder() is None
+
+
+# A later launch: the front finds its build whole, and runs it (here the test's stand-in for
+# the exec, which ends the process) having imported nothing that the app's start would wait for.
+LATER_LAUNCH = """
+import sys
+before = set(sys.modules)
+from freeze import front
+
+def run(build, arguments):
+    print(build, *sorted(set(sys.modules) - before))
+    sys.exit(0)
+
+front.run = run
+front.run_if_unpacked(sys.argv[1], sys.argv[2])
+print("not run")
+"""
+
+
+@pytest.fixture
+def one_file(tmp_path) -> tuple[Path, Path]:
+    """A stand-in for the one file (a program with a section whose header names a build) and
+    the cache folder of builds holding that build, unpacked and settled."""
+    header = tmp_path / "header"
+    header.write_bytes(HEADER.pack(MAGIC, bytes(range(32))) + b"the index")
+    executable = tmp_path / "flasky"
+    subprocess.run(
+        ["objcopy", "--add-section", f"{SECTION}={header}", shutil.which("true"), executable],
+        check=True,
+    )
+    builds = tmp_path / "cache" / "builds"
+    build = builds / build_id(bytes(range(32)))
+    build.mkdir(parents=True)
+    (build / "flasky").write_text("an app")
+    (build / MANIFEST).write_bytes(front.manifest({"flasky": 6}))
+    (builds / f"{build.name}.lock").touch()
+    return executable, builds
+
+
+def later_launch(executable: Path, builds: Path) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", LATER_LAUNCH, executable, builds],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    return result.stdout.split()
+
+
+def test_a_later_launch_runs_its_build_importing_only_fcntl_and_struct(one_file):
+    executable, builds = one_file
+    ran, *imported = later_launch(executable, builds)
+    assert ran == str(builds / build_id(bytes(range(32))))
+    assert set(imported) <= {
+        "freeze",
+        "freeze.front",
+        "freeze.section",
+        "fcntl",
+        "struct",
+        "_struct",
+    }
+
+
+@pytest.mark.parametrize("left", ["an older build", "an unpacking cut short", "no manifest"])
+def test_a_later_launch_leaves_what_it_cannot_do_alone_to_the_unpacker(one_file, left):
+    executable, builds = one_file
+    build = builds / build_id(bytes(range(32)))
+    if left == "an older build":
+        (builds / "0ld.lock").touch()
+    elif left == "an unpacking cut short":
+        (builds / ".unpacking-x1y2").mkdir()
+    else:
+        (build / MANIFEST).unlink()
+    assert later_launch(executable, builds) == ["not", "run"]
 
 
 # The index: the number of frames and the table's length (4 bytes each), then each frame's size
