@@ -15,13 +15,13 @@ QT = "PyQt6/Qt6/"
 # Patterns (fnmatch: * also matches /) over the names of the folder's files (under _internal)
 # and of the entries in its executable's archive and in the one file's.
 ALLOWED_FILES = [
-    # PyInstaller's own start-up code, the app's entry point and the one file's (onefile.py)
+    # PyInstaller's own start-up code, the app's entry point and the one file's (front.py)
     "pyiboot01_bootstrap",
     "pyimod0[1-4]_*",
     "pyi_rth_*",
     "struct",
     "main",
-    "onefile",
+    "front",
     "zstandard/*.so",  # the one file's decompressor
     "base_library.zip",
     "PYZ.pyz",
