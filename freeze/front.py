@@ -4,7 +4,7 @@ A later launch finds its build unpacked and whole in the user's cache, and runs 
 place of this process. Until then the launch is this module alone, after PyInstaller's
 bootloader, so it imports only ``fcntl`` and ``struct`` besides what Python has loaded already:
 json, pathlib and platformdirs (with ``re``, ``tempfile`` and ``dataclasses`` behind them) made
-each launch 0.024 s slower. Everything else, the first launch of a build (which unpacks it), a
+each launch about 0.03 s slower. Everything else, the first launch of a build (which unpacks it), a
 damaged build, older builds to remove and every error message, is ``freeze/onefile.py``'s.
 """
 
