@@ -17,6 +17,8 @@ TEST_PACKAGES := $(RUN_PACKAGES) xvfb xauth xdotool imagemagick e2fsprogs \
 TEST_PACKAGES += xclip libgtk-3-0
 # ShellCheck checks the CI workflow's scripts, through actionlint (tests/test_workflow.py).
 TEST_PACKAGES += shellcheck
+# objcopy gives a stand-in for the one file its section (tests/test_onefile.py).
+TEST_PACKAGES += binutils
 
 .PHONY: run test fuzz load bench screenshots lint format lock clean system-run system-test bytecode
 

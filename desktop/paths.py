@@ -48,7 +48,8 @@ class UserPaths:
 
     @property
     def unpacked_builds(self) -> Path:
-        """Where the one-file executable keeps the builds it has unpacked (freeze/onefile.py)."""
+        """Where the one-file executable keeps the builds it has unpacked (freeze/onefile.py);
+        freeze/cache.py finds it without platformdirs, for each later launch."""
         return self.cache / "builds"
 
 

@@ -37,6 +37,7 @@ INPUTS = [
     "freeze/icons",
     "freeze/build.py",
     "freeze/bundle.py",
+    "freeze/cache.py",
     "freeze/contents.py",
     "freeze/front.py",
     "freeze/onefile.py",

@@ -184,7 +184,7 @@ ALLOWED_PACKAGES = [
     "flask_bootstrap",
     "flask_moment",
     "flask_wtf",
-    "freeze",  # the one file's program: front.py, onefile.py, section.py, contents.py, splash.py
+    "freeze",  # the one file's program: front.py, onefile.py and the modules they import
     "itsdangerous",
     "jinja2",
     "markupsafe",

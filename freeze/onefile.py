@@ -26,11 +26,19 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from desktop.paths import user_paths
+from freeze.cache import (
+    EXECUTABLE,
+    LEFTOVER,
+    MANIFEST,
+    UNPACK_LOCK,
+    is_complete,
+    lock,
+    manifest,
+    run,
+    to_remove,
+)
 from freeze.contents import Contents, Frame, Member, read_index
-from freeze.front import EXECUTABLE, MANIFEST, UNPACK_LOCK, is_complete, lock, manifest, run
 from freeze.section import DamagedExecutable, build_id, find_section
-
-LEFTOVER = ".unpacking-"  # a build being unpacked or removed; one cut short is removed later
 
 
 class NoExecCache(Exception):
@@ -260,18 +268,23 @@ def remove_unused_builds(builds: Path, keep: str) -> None:
     cannot be removed now stays until a later launch.
     """
     for entry in builds.iterdir():
+        if not to_remove(entry.name, keep):
+            continue
         if entry.name.startswith(LEFTOVER):
             shutil.rmtree(entry, ignore_errors=True)
-        elif entry.suffix == ".lock" and entry.name not in (f"{keep}.lock", UNPACK_LOCK):
-            with suppress(OSError):  # BlockingIOError: a running Flasky holds it
-                descriptor = lock(entry, wait=False)
-                try:
-                    entry.unlink()
-                    leftover = builds / f"{LEFTOVER}{entry.stem}"
+            continue
+        with suppress(OSError):  # BlockingIOError: a running Flasky holds it
+            descriptor = lock(entry, wait=False)
+            try:
+                # The build before its lock file: a launch that opens the file in between
+                # waits for this lock, then finds the file gone, and no build under a new one.
+                leftover = builds / f"{LEFTOVER}{entry.stem}"
+                with suppress(FileNotFoundError):  # a lock file left without its build
                     (builds / entry.stem).rename(leftover)
-                finally:
-                    os.close(descriptor)
-                shutil.rmtree(leftover, ignore_errors=True)
+                entry.unlink()
+            finally:
+                os.close(descriptor)
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def tidy(builds: Path, keep: str) -> None:

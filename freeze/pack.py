@@ -2,12 +2,13 @@
 
 PyInstaller's own one-file mode unpacks everything, Qt Web Engine's 350 MB included, into a new
 temporary folder at every launch, and compresses it with zlib. Instead, build.spec freezes
-``freeze/onefile.py`` alone as a small one-file program and ``pack`` adds the folder build to
-it, as one tar cut into pieces of ``FRAME_SIZE``, each compressed with Zstandard on its own (so
-that a first launch decompresses them on every core), with an index of where each file lies in
-the tar (so that each frame can be written to its files as soon as it is decompressed), in an
-ELF section of its own (``freeze/section.py``) beside PyInstaller's ``pydata`` (Linux only: on
-Windows and macOS build.spec makes PyInstaller's own bundles).
+``freeze/front.py`` (with ``freeze/onefile.py`` behind it) as a small one-file program and
+``pack`` adds the folder build to it, as one tar cut into pieces of ``FRAME_SIZE``, each
+compressed with Zstandard on its own (so that a first launch decompresses them on every core),
+with an index of where each file lies in the tar (so that each frame can be written to its files
+as soon as it is decompressed), in an ELF section of its own (``freeze/section.py``) beside
+PyInstaller's ``pydata`` (Linux only: on Windows and macOS build.spec makes PyInstaller's own
+bundles).
 
 The tar depends only on the folder's names, contents and executable bits, and on the date it is
 given, so that the same commit packs into the same bytes wherever and whenever it is built.

@@ -31,9 +31,10 @@ from desktop import __version__
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "dist" / "flasky.cdx.json"
 ROOT_REF = "root-component"  # cyclonedx-py's name for the app itself
-# Build packages whose code ships: the one file's own program (freeze/onefile.py) unpacks with
-# zstandard and shows its splash window with python-xlib (and what they depend on), and
-# PyInstaller's bootloader starts the executable (PyInstaller's own dependencies only build it).
+# Build packages whose code ships: the one file's own program (freeze/front.py and onefile.py)
+# unpacks with zstandard and shows its splash window with python-xlib (and what they depend
+# on), and PyInstaller's bootloader starts the executable (PyInstaller's own dependencies only
+# build it).
 ONE_FILE_PACKAGES = {"zstandard", "python-xlib"}
 BOOTLOADER = "pyinstaller"
 MOMENT = ROOT / "webapp" / "static" / "vendor" / "moment"

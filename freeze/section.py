@@ -1,5 +1,5 @@
 """The section of the one-file executable that carries the folder build, as ``freeze/pack.py``
-writes it and ``freeze/onefile.py`` reads it.
+writes it and the one file's own program (``freeze/front.py``, ``freeze/onefile.py``) reads it.
 
 It is an ELF section named ``flasky_build``: a header (the magic and the SHA-256 of the index),
 the index, then the folder build as one tar cut into pieces, each compressed with Zstandard as a

@@ -20,7 +20,7 @@ from Xlib import X
 from desktop import __version__
 from desktop.events import PAGE_LOADED, SERVING
 from freeze.bundle import unexpected_files, unexpected_packages
-from freeze.front import MANIFEST, UNPACK_LOCK
+from freeze.cache import MANIFEST, UNPACK_LOCK
 from freeze.section import build_id, find_section
 from freeze.splash import TITLE as SPLASH
 from harness.process import ROOT, run_main
@@ -154,10 +154,10 @@ def test_first_launch_unpacks_the_folder_build_once_and_later_launches_run_it_in
     assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
 
 
-# A later launch runs the build from freeze/front.py alone: the unpacker (onefile.py), which
-# would take the unpacking lock to look for older builds to remove, and so make its file again,
-# is never imported.
-def test_a_later_launch_runs_its_build_without_the_unpacker(frozen, build, env):
+# A later launch runs the build from freeze/front.py alone: onefile.py, which would take the
+# unpacking lock to look for older builds to remove, and so make its file again, is never
+# imported.
+def test_a_later_launch_runs_its_build_from_the_front_alone(frozen, build, env):
     assert run_main("--version", env=env, command=frozen).returncode == 0
     settled(build)
     (build.parent / UNPACK_LOCK).unlink()
@@ -250,7 +250,13 @@ def test_a_first_launch_settles_its_build_on_disk_in_a_process_that_is_not_the_a
     assert close_and_wait(screen, app) == 0
 
 
-def test_the_running_app_holds_its_build_until_it_exits(frozen, open_window, screen, build, env):
+@pytest.mark.parametrize("launch", ["first", "later"])
+def test_the_running_app_holds_its_build_until_it_exits(
+    frozen, open_window, screen, build, env, launch
+):
+    if launch == "later":
+        assert run_main("--version", env=env, command=frozen).returncode == 0
+        settled(build)
     app = open_window(env, command=frozen)
     with build.with_name(f"{build.name}.lock").open() as file:
         with pytest.raises(BlockingIOError):

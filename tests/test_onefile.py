@@ -18,9 +18,9 @@ import pytest
 import zstandard
 
 from desktop.paths import user_paths
-from freeze import front, onefile
+from freeze import cache, onefile
+from freeze.cache import MANIFEST, UNPACK_LOCK
 from freeze.contents import COUNTS, FRAME, Member, index, read_index
-from freeze.front import MANIFEST
 from freeze.onefile import in_background, settle, unpack
 from freeze.pack import compress_frames, members_of, write_tar
 from freeze.section import HEADER, MAGIC, SECTION, DamagedExecutable, build_id
@@ -117,14 +117,14 @@ def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(
     unpacked = files_of(tmp_path / "unpacked")
     manifest = unpacked.pop(MANIFEST)
     assert unpacked == files_of(tmp_path / "built" / "flasky-onedir")
-    assert manifest[1] == front.manifest(
-        {
-            name: len(contents) if isinstance(contents, bytes) else contents
-            for name, (_, contents) in sorted(unpacked.items())
-            if contents != "folder"
-        }
-    )
-    assert front.is_complete(tmp_path / "unpacked")
+    count, *fields, end = manifest[1].decode().split("\0")
+    assert (int(count), end) == (len(fields) // 2, "")
+    assert dict(zip(fields[::2], fields[1::2], strict=True)) == {
+        name: f"->{contents}" if isinstance(contents, str) else str(len(contents))
+        for name, (_, contents) in unpacked.items()
+        if contents != "folder"
+    }
+    assert cache.is_complete(tmp_path / "unpacked")
     frames = len(contents.frames)
     assert shown == [number / frames for number in range(1, frames + 1)]
 
@@ -158,10 +158,10 @@ def settled_build(tmp_path: Path, section: tuple[Path, int, bytes]) -> Path:
 def test_a_manifest_cut_short_anywhere_reads_as_incomplete(tmp_path, section):
     build = settled_build(tmp_path, section)
     manifest = (build / MANIFEST).read_bytes()
-    assert front.is_complete(build)
+    assert cache.is_complete(build)
     for end in range(len(manifest)):
         (build / MANIFEST).write_bytes(manifest[:end])
-        assert not front.is_complete(build), manifest[:end]
+        assert not cache.is_complete(build), manifest[:end]
 
 
 @pytest.mark.parametrize("damage", ["a file deleted", "a file cut short", "a link changed"])
@@ -176,7 +176,7 @@ def test_a_build_whose_files_differ_from_its_manifest_reads_as_incomplete(
     else:
         (build / "libbig.so").unlink()
         (build / "libbig.so").symlink_to("_internal/module01.py")
-    assert not front.is_complete(build)
+    assert not cache.is_complete(build)
 
 
 @pytest.mark.parametrize(
@@ -187,19 +187,20 @@ def test_a_build_whose_files_differ_from_its_manifest_reads_as_incomplete(
         {"HOME": "/home/ada", "XDG_CACHE_HOME": "/var/cache/ada"},
         {"HOME": "/", "XDG_CACHE_HOME": "relative/cache"},
         {"HOME": "/home/ada", "XDG_CACHE_HOME": " /var/cache/ada"},
+        {"HOME": "home/ada", "XDG_CACHE_HOME": "/var/cache/ada"},
     ],
 )
 def test_the_front_looks_for_builds_where_the_app_keeps_them(monkeypatch, environment):
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    assert Path(front.builds_folder()) == user_paths().unpacked_builds
+    assert Path(cache.builds_folder()) == user_paths().unpacked_builds
 
 
 def test_the_front_leaves_a_home_that_is_not_an_absolute_path_to_platformdirs(monkeypatch):
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", "home/ada")
-    assert front.builds_folder() is None
+    assert cache.builds_folder() is None
 
 
 # A later launch: the front finds its build whole, and runs it (here the test's stand-in for
@@ -234,8 +235,9 @@ def one_file(tmp_path) -> tuple[Path, Path]:
     build = builds / build_id(bytes(range(32)))
     build.mkdir(parents=True)
     (build / "flasky").write_text("an app")
-    (build / MANIFEST).write_bytes(front.manifest({"flasky": 6}))
+    (build / MANIFEST).write_bytes(cache.manifest({"flasky": 6}))
     (builds / f"{build.name}.lock").touch()
+    (builds / UNPACK_LOCK).touch()
     return executable, builds
 
 
@@ -256,6 +258,7 @@ def test_a_later_launch_runs_its_build_importing_only_fcntl_and_struct(one_file)
     assert ran == str(builds / build_id(bytes(range(32))))
     assert set(imported) <= {
         "freeze",
+        "freeze.cache",
         "freeze.front",
         "freeze.section",
         "fcntl",
@@ -265,7 +268,7 @@ def test_a_later_launch_runs_its_build_importing_only_fcntl_and_struct(one_file)
 
 
 @pytest.mark.parametrize("left", ["an older build", "an unpacking cut short", "no manifest"])
-def test_a_later_launch_leaves_what_it_cannot_do_alone_to_the_unpacker(one_file, left):
+def test_a_later_launch_leaves_what_it_cannot_do_alone_to_onefile_py(one_file, left):
     executable, builds = one_file
     build = builds / build_id(bytes(range(32)))
     if left == "an older build":
@@ -275,6 +278,33 @@ def test_a_later_launch_leaves_what_it_cannot_do_alone_to_the_unpacker(one_file,
     else:
         (build / MANIFEST).unlink()
     assert later_launch(executable, builds) == ["not", "run"]
+
+
+def test_a_later_launch_runs_its_build_beside_what_no_launch_removes(one_file):
+    executable, builds = one_file
+    (builds / "notes.txt").write_text("the user's own")
+    (builds / "0ld").mkdir()  # a folder without its lock file
+    ran, *_ = later_launch(executable, builds)
+    assert ran == str(builds / build_id(bytes(range(32))))
+
+
+# A launch that opened an older build's lock file between the two would lock a new file and find
+# the build still there, and run it, while it is being removed.
+def test_an_older_build_is_moved_away_before_its_lock_file_is_removed(tmp_path, monkeypatch):
+    builds = tmp_path / "builds"
+    (builds / "0ld").mkdir(parents=True)
+    (builds / "0ld.lock").touch()
+    (builds / "lock-without-build.lock").touch()
+    unlink, seen = Path.unlink, []
+
+    def unlink_seen(path, missing_ok=False):
+        seen.append((path.name, (path.parent / path.stem).exists()))
+        unlink(path, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink_seen)
+    onefile.remove_unused_builds(builds, keep="n3w")
+    assert sorted(seen) == [("0ld.lock", False), ("lock-without-build.lock", False)]
+    assert list(builds.iterdir()) == []
 
 
 # The index: the number of frames and the table's length (4 bytes each), then each frame's size
