@@ -20,7 +20,7 @@ import zstandard
 from desktop.paths import user_paths
 from freeze import cache, onefile
 from freeze.cache import MANIFEST, UNPACK_LOCK
-from freeze.contents import COUNTS, FRAME, Member, index, read_index
+from freeze.contents import COUNTS, FRAME, Contents, Member, index, read_index
 from freeze.onefile import in_background, settle, unpack
 from freeze.pack import compress_frames, members_of, write_tar
 from freeze.section import HEADER, MAGIC, SECTION, DamagedExecutable, build_id
@@ -79,6 +79,21 @@ def section(tmp_path) -> tuple[Path, int, bytes]:
     return section, *packed(folder_build(tmp_path / "built"), section)
 
 
+def contents_of(section: tuple[Path, int, bytes]) -> Contents:
+    """What the index of a section made by ``packed`` says."""
+    path, size, digest = section
+    with path.open("rb") as file:
+        return read_index(file, 0, size, digest)
+
+
+def listed(build: Path) -> dict[str, str]:
+    """What the manifest of the unpacked ``build`` lists: each file's size, or each link's
+    target after ``->``, by name."""
+    count, *fields, end = (build / MANIFEST).read_bytes().decode().split("\0")
+    assert (int(count), end) == (len(fields) // 2, "")
+    return dict(zip(fields[::2], fields[1::2], strict=True))
+
+
 def test_frames_decompressed_one_after_the_other_are_the_tar(tmp_path):
     folder = folder_build(tmp_path)
     tar = io.BytesIO()
@@ -107,19 +122,16 @@ def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(
     tmp_path, section, monkeypatch, chunk
 ):
     monkeypatch.setattr(onefile, "CHUNK", chunk)
-    path, size, digest = section
-    with path.open("rb") as file:
-        contents = read_index(file, 0, size, digest)
+    path, _, _ = section
+    contents = contents_of(section)
     shown = []
     unpack(path, contents, tmp_path / "unpacked", shown.append)
     assert not (tmp_path / "unpacked" / MANIFEST).exists()  # until settled
     settle(tmp_path / "unpacked", contents.members)
     unpacked = files_of(tmp_path / "unpacked")
-    manifest = unpacked.pop(MANIFEST)
+    assert unpacked.pop(MANIFEST)
     assert unpacked == files_of(tmp_path / "built" / "flasky-onedir")
-    count, *fields, end = manifest[1].decode().split("\0")
-    assert (int(count), end) == (len(fields) // 2, "")
-    assert dict(zip(fields[::2], fields[1::2], strict=True)) == {
+    assert listed(tmp_path / "unpacked") == {
         name: f"->{contents}" if isinstance(contents, str) else str(len(contents))
         for name, (_, contents) in unpacked.items()
         if contents != "folder"
@@ -130,9 +142,8 @@ def test_unpacking_the_frames_gives_the_folder_build_and_a_manifest_of_it(
 
 
 def test_a_build_is_settled_on_disk_while_its_program_runs(tmp_path, section):
-    path, size, digest = section
-    with path.open("rb") as file:
-        contents = read_index(file, 0, size, digest)
+    path, _, _ = section
+    contents = contents_of(section)
     build = tmp_path / "unpacked"
     unpack(path, contents, build, print)
     shutil.copyfile(shutil.which("sleep"), build / "flasky")  # a program that runs a while
@@ -141,14 +152,12 @@ def test_a_build_is_settled_on_disk_while_its_program_runs(tmp_path, section):
             settle(build, contents.members)
         finally:
             program.kill()
-    fields = (build / MANIFEST).read_bytes().split(b"\0")
-    assert fields[fields.index(b"flasky") + 1] == b"3000"  # the build's, not the program's size
+    assert listed(build)["flasky"] == "3000"  # the build's, not the program's size
 
 
 def settled_build(tmp_path: Path, section: tuple[Path, int, bytes]) -> Path:
-    path, size, digest = section
-    with path.open("rb") as file:
-        contents = read_index(file, 0, size, digest)
+    path, _, _ = section
+    contents = contents_of(section)
     build = tmp_path / "unpacked"
     unpack(path, contents, build, print)
     settle(build, contents.members)
@@ -315,8 +324,7 @@ def test_an_older_build_is_moved_away_before_its_lock_file_is_removed(tmp_path, 
 def test_a_damaged_section_is_refused_before_or_while_unpacking(tmp_path, section, where):
     path, size, digest = section
     damaged = bytearray(path.read_bytes())
-    with path.open("rb") as file:
-        table = 8 + 48 * len(read_index(file, 0, size, digest).frames)
+    table = 8 + 48 * len(contents_of(section).frames)
     at = {
         "a frame's size": 8,
         "a piece's size": 16,
@@ -417,9 +425,8 @@ def a_name_twice(frames: list, members: list[Member]) -> tuple[list, list[Member
     ],
 )
 def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forge):
-    path, size, digest = section
-    with path.open("rb") as file:
-        contents = read_index(file, 0, size, digest)
+    path, _, _ = section
+    contents = contents_of(section)
     frames = [(frame.size, frame.length, frame.digest) for frame in contents.frames]
     forged_index = index(*forge(frames, contents.members))
     forged = tmp_path / "builds" / "forged"
@@ -434,9 +441,8 @@ def test_an_index_that_does_not_fit_its_build_is_refused(tmp_path, section, forg
 
 
 def test_a_table_nested_too_deep_to_read_is_refused(section):
-    path, size, digest = section
-    with path.open("rb") as file:
-        frames = read_index(file, 0, size, digest).frames
+    path, _, _ = section
+    frames = contents_of(section).frames
     table = b"[" * 100_000 + b"]" * 100_000
     forged_index = (
         COUNTS.pack(len(frames), len(table))
