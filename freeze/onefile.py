@@ -121,7 +121,9 @@ def in_background(work: Callable[[], None], keep: int) -> None:
 
     The process is this one's grandchild, outside the terminal's process group: never a
     child that the program taking this process's place would leave a zombie, nor stopped by
-    the Ctrl-C meant for it. Where no process can be made, ``work`` runs here.
+    the Ctrl-C meant for it. It runs at idle priority (``SCHED_IDLE``): only on a core that
+    nothing else wants, so that it never slows the app starting meanwhile. Where no process
+    can be made, ``work`` runs here.
     """
     try:
         child = os.fork()
@@ -144,6 +146,7 @@ def in_background(work: Callable[[], None], keep: int) -> None:
             os.dup2(null, standard)
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # its threads' too
         done = done_telling_why(work)
     finally:
         os._exit(0 if done else 1)

@@ -455,7 +455,7 @@ def test_a_table_nested_too_deep_to_read_is_refused(section):
         read_index(forged, 0, forged_size, hashlib.sha256(forged_index).digest())
 
 
-def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lock(tmp_path):
+def test_background_work_runs_at_idle_priority_in_a_process_of_its_own_holding_its_lock(tmp_path):
     go, report = tmp_path / "go", tmp_path / "report.json"
 
     def work():
@@ -466,6 +466,7 @@ def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lo
             "parent": os.getppid(),
             "session": os.getsid(0),
             "descriptors": [path.name for path in Path("/proc/self/fd").iterdir()],
+            "policy": os.sched_getscheduler(0),
         }
         report.with_suffix(".tmp").write_text(json.dumps(facts))
         report.with_suffix(".tmp").rename(report)
@@ -484,6 +485,9 @@ def test_work_in_the_background_runs_in_a_process_of_its_own_holding_only_its_lo
     # Standard input, output and error (on /dev/null), the lock, and the listing's own.
     assert len(facts["descriptors"]) == 5
     assert str(kept) in facts["descriptors"]
+    # On a core that nothing else wants: never in the way of the app starting meanwhile.
+    assert facts["policy"] == os.SCHED_IDLE
+    assert os.sched_getscheduler(0) == os.SCHED_OTHER
 
 
 def test_work_that_fails_in_the_background_says_why_on_standard_error(tmp_path, capfd):
