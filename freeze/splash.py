@@ -3,15 +3,19 @@
 A first launch takes a few seconds before the app's own window can show; without this, the
 user would see nothing meanwhile. It is drawn with python-xlib (pure Python, in the one file's
 archive, imported only by a first launch), so the one file carries no toolkit that each launch
-would have to unpack. Without an X display (none, or Wayland without XWayland) the same words go
-to stderr. The window closes when the folder build takes over the process: the X connection is
-not inherited across ``execve``.
+would have to unpack. A thread of its own makes and draws the window, so the unpacking waits
+for none of it: neither for python-xlib's import and the X server's answers, which take a few
+hundredths of a second while the first frames decompress, nor for an X server that never
+answers. Without an X display (none, or Wayland without XWayland) the same words go to stderr.
+The window closes when the folder build takes over the process: the X connection is not
+inherited across ``execve``.
 """
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 TITLE = "Preparing Flasky's first start"
 WIDTH, HEIGHT = 420, 130
@@ -68,59 +72,87 @@ class Splash:
         )
         self.track = self.window.create_gc(foreground=colour[TRACK])
         self.fill = self.window.create_gc(foreground=colour[FILL])
-        self.fraction = 0.0
-        self.lost = False
         self.window.map()
-        self.draw()
 
-    def draw(self) -> None:
+    def draw(self, fraction: float) -> None:
+        """Draw the window, with ``fraction`` (0 to 1) of the work done, once the X server's
+        events (the window uncovered) are read."""
+        while self.display.pending_events():
+            self.display.next_event()
         x, y, width, height = BAR
         self.window.draw_text(self.text, x, 36, b"Flasky")
         self.window.draw_text(self.text, x, 64, b"Preparing Flasky's first start...")
         self.window.fill_rectangle(self.track, x, y, width, height)
-        self.window.fill_rectangle(self.fill, x, y, round(width * self.fraction), height)
+        self.window.fill_rectangle(self.fill, x, y, round(width * fraction), height)
         self.display.flush()
 
-    def progress(self, fraction: float) -> None:
-        """Show ``fraction`` (0 to 1) of the work done, and redraw what was uncovered."""
-        self.fraction = fraction
-        if self.lost:
-            return
-        try:
-            while self.display.pending_events():
-                self.display.next_event()
-            self.draw()
-        # The X server went away, or the user's window manager closed the splash: unpacking
-        # goes on without it.
-        except Exception:
-            self.lost = True
 
+class Progress:
+    """What the unpacking tells the splash's thread: the share of the work done, and when it
+    is over."""
 
-class Silent:
-    """What a launch without an X display shows: one line on stderr, no progress."""
+    REDRAW = 0.1  # seconds between redraws without news: the window may have been uncovered
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._fraction: float | None = 0.0  # None: over
 
     def progress(self, fraction: float) -> None:
-        pass
+        """``fraction`` (0 to 1) of the work is done."""
+        with self._changed:
+            if self._fraction is not None:
+                self._fraction = fraction
+                self._changed.notify()
+
+    def end(self) -> None:
+        with self._changed:
+            self._fraction = None
+            self._changed.notify()
+
+    def next(self, shown: float) -> float | None:
+        """The share done, once it differs from ``shown`` or after ``REDRAW`` seconds; None
+        once the work is over."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._fraction != shown, self.REDRAW)
+            return self._fraction
+
+
+def show(progress: Progress) -> None:
+    """Show the splash window and draw ``progress`` in it until it ends, or say the window's
+    words on stderr where it cannot show."""
+    try:
+        from Xlib import display
+
+        splash = Splash(display.Display())
+    # A splash must never stop a launch: whatever goes wrong with the X server, it says its
+    # words on stderr instead.
+    except Exception:
+        print(f"{TITLE}…", file=sys.stderr, flush=True)
+        return
+    shown = None
+    try:
+        while (fraction := progress.next(shown)) is not None:
+            splash.draw(fraction)
+            shown = fraction
+    # The X server went away, or the user's window manager closed the splash: unpacking
+    # goes on without it.
+    except Exception:
+        return
+    with suppress(Exception):
+        splash.display.close()
 
 
 @contextmanager
-def shown() -> Iterator[Splash | Silent]:
+def shown() -> Iterator[Progress]:
     """Show the splash window while in the ``with`` block (or until the process is replaced by
     another program), or print its words where no window can show."""
-    splash: Splash | Silent = Silent()
+    progress = Progress()
     if os.environ.get("DISPLAY"):
-        try:
-            from Xlib import display
-
-            splash = Splash(display.Display())
-        # A splash must never stop a launch: whatever goes wrong with the X server, it says
-        # its words on stderr instead.
-        except Exception:
-            pass
-    if isinstance(splash, Silent):
+        # A daemon: a launch that fails exits at once, whatever the X server does.
+        threading.Thread(target=show, args=[progress], name="splash", daemon=True).start()
+    else:
         print(f"{TITLE}…", file=sys.stderr, flush=True)
     try:
-        yield splash
+        yield progress
     finally:
-        if isinstance(splash, Splash) and not splash.lost:
-            splash.display.close()
+        progress.end()

@@ -9,8 +9,10 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -192,6 +194,32 @@ def test_a_first_launch_without_a_display_says_so_on_stderr_and_later_ones_say_n
     first, later = (run_main("--version", env=env, command=frozen) for _ in range(2))
     assert (first.returncode, first.stderr) == (0, f"{SPLASH}…\n")
     assert (later.returncode, later.stderr) == (0, "")
+
+
+@pytest.fixture
+def silent_display() -> Iterator[str]:
+    """An X display that takes connections and never answers them."""
+    for number in range(90, 200):
+        if Path(f"/tmp/.X11-unix/X{number}").exists():
+            continue
+        with socket.socket(socket.AF_UNIX) as listener:
+            try:  # the abstract address that python-xlib and Qt try for it
+                listener.bind(f"\0/tmp/.X11-unix/X{number}")
+            except OSError:
+                continue
+            listener.listen()
+            yield f":{number}"
+            return
+    pytest.fail("no free X display number")
+
+
+def test_a_first_launch_never_waits_for_an_x_server_that_does_not_answer(
+    frozen, build, env, silent_display
+):
+    # The splash's own thread waits for it; the unpacking, and the app without a window, not.
+    result = run_main("--version", env=env | {"DISPLAY": silent_display}, command=frozen)
+    assert (result.returncode, result.stdout) == (0, f"Flasky Desktop, version {__version__}\n")
+    assert unpacked_files(build) == files_of(FOLDER)
 
 
 # "Not settled": the process that puts a first launch's files on disk and then writes the
