@@ -14,23 +14,22 @@ manifest (``settle``). A running build holds a shared lock on ``<build id>.lock`
 remove the older builds that no running Flasky holds.
 """
 
-# What only unpacking (bisect, concurrent.futures, itertools, tempfile, zstandard, the splash)
-# needs is imported where it is used: a launch that finds its build unpacked but older builds to
-# remove imports none of it.
+# What only unpacking (concurrent.futures, zstandard, the splash) or removing (shutil) needs is
+# imported where it is used, and desktop.paths (platformdirs, dataclasses, inspect) only where
+# freeze.cache cannot find the builds folder alone: a first launch starts unpacking sooner.
 import os
-import shutil
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from functools import partial
 from pathlib import Path, PurePosixPath
 
-from desktop.paths import user_paths
 from freeze.cache import (
     EXECUTABLE,
     LEFTOVER,
     MANIFEST,
     UNPACK_LOCK,
+    builds_folder,
     is_complete,
     lock,
     manifest,
@@ -49,9 +48,6 @@ class NotSettled(Exception):
     """An unpacked build's files could not be put on disk."""
 
 
-CHUNK = 1 << 20  # what a thread decompresses at a time, into a buffer of its own
-
-
 def unpack(
     executable: Path, contents: Contents, target: Path, progress: Callable[[float], None]
 ) -> None:
@@ -59,9 +55,9 @@ def unpack(
     done so far. They are written, not yet on disk: ``settle`` puts them there.
 
     The folders, links and files are made first, the files empty. Then each frame is
-    decompressed by a thread of its own, a chunk at a time, and each chunk written at once into
-    the files it holds (the index says where in the tar each file lies): every core decompresses
-    and writes, and nothing waits for the frames before it.
+    decompressed by a thread of its own and written at once into the files it holds (the index
+    says where in the tar each file lies): every core decompresses and writes, and nothing
+    waits for the frames before it.
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -207,39 +203,27 @@ def write_frame(source: int, frame: Frame, files: list[Member], target: Path) ->
     (which vouches for the build's id) would take longer than decompressing it, without
     OpenSSL in the one file.
     """
-    import bisect
-    import itertools
-
     import zstandard
 
-    starts = [member.start for member in files]
-    buffer = bytearray(CHUNK)
-    position, end = frame.start, frame.start + frame.length
+    compressed = os.pread(source, frame.size, frame.offset)
+    # In one piece, straight into its own buffer: quicker than a chunk at a time through
+    # Zstandard's window. The size its header gives is checked first: a damaged header must
+    # not ask for all the memory there is.
     try:
-        reader = zstandard.ZstdDecompressor().stream_reader(
-            os.pread(source, frame.size, frame.offset)
-        )
-        while count := reader.readinto(buffer):
-            if position + count > end:
-                break
-            chunk = memoryview(buffer)[:count]
-            first = max(bisect.bisect_right(starts, position) - 1, 0)
-            for member in itertools.islice(files, first, None):
-                if member.start >= position + count:
-                    break
-                low = max(member.start, position)
-                high = min(member.start + member.size, position + count)
-                if low < high:
-                    write_at(
-                        target / member.name,
-                        chunk[low - position : high - position],
-                        low - member.start,
-                    )
-            position += count
+        if zstandard.frame_content_size(compressed) != frame.length:
+            raise DamagedExecutable("its contents are not the size its index says")
+        piece = memoryview(zstandard.ZstdDecompressor().decompress(compressed))
     except zstandard.ZstdError as error:
         raise DamagedExecutable("its contents do not match their checksum") from error
-    if position != end:
-        raise DamagedExecutable("its contents are not the size its index says")
+    end = frame.start + frame.length
+    for member in files:
+        low, high = max(member.start, frame.start), min(member.start + member.size, end)
+        if low < high:
+            write_at(
+                target / member.name,
+                piece[low - frame.start : high - frame.start],
+                low - member.start,
+            )
 
 
 def write_at(path: Path, data: memoryview, offset: int) -> None:
@@ -274,7 +258,7 @@ def remove_unused_builds(builds: Path, keep: str) -> None:
         if not to_remove(entry.name, keep):
             continue
         if entry.name.startswith(LEFTOVER):
-            shutil.rmtree(entry, ignore_errors=True)
+            remove(entry)
             continue
         with suppress(OSError):  # BlockingIOError: a running Flasky holds it
             descriptor = lock(entry, wait=False)
@@ -287,7 +271,21 @@ def remove_unused_builds(builds: Path, keep: str) -> None:
                 entry.unlink()
             finally:
                 os.close(descriptor)
-            shutil.rmtree(leftover, ignore_errors=True)
+            remove(leftover)
+
+
+def remove(folder: Path) -> None:
+    """Remove ``folder`` and what it holds, as much as can be removed now."""
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_leftover(builds: Path) -> Path:
+    """A new, empty folder in ``builds``, which a later launch removes (``LEFTOVER``)."""
+    folder = builds / f"{LEFTOVER}{os.urandom(8).hex()}"
+    folder.mkdir(mode=0o700)
+    return folder
 
 
 def tidy(builds: Path, keep: str) -> None:
@@ -326,19 +324,18 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
             builds.chmod(0o700)
             with executable.open("rb") as file:
                 contents = read_index(file, offset, size, digest)
-            import tempfile
-
-            unpacking = Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds))
+            unpacking = new_leftover(builds)
             try:
                 unpack(executable, contents, unpacking, window.progress)
                 # A damaged copy, or one whose settling failed, that a running Flasky may still
                 # use: moved aside first, the new one is in its place at once (the files that
                 # Flasky opens later are the same), and it is removed by a later launch.
                 if build.exists():
-                    build.rename(Path(tempfile.mkdtemp(prefix=LEFTOVER, dir=builds)) / name)
+                    build.rename(new_leftover(builds) / name)
                 unpacking.rename(build)
-            finally:
-                shutil.rmtree(unpacking, ignore_errors=True)
+            except BaseException:
+                remove(unpacking)
+                raise
             # The build runs from here on, its files read from memory while they go to disk:
             # another process settles them, holding the unpacking lock until the manifest is
             # written (a launch meanwhile waits for it, as for an unpacking).
@@ -357,7 +354,12 @@ def main() -> int:
     """Run the one file's build, unpacked first if need be (``freeze/front.py`` has taken
     standard input, output and error); an exit status if it cannot."""
     executable = Path(sys.executable)
-    builds = user_paths().unpacked_builds
+    builds = builds_folder()
+    if builds is None:  # $HOME is not an absolute path: platformdirs asks the system
+        from desktop.paths import user_paths
+
+        builds = user_paths().unpacked_builds
+    builds = Path(builds)
     # A first launch's splash window shows until the build takes this process's place.
     with ExitStack() as feedback:
         try:

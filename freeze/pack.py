@@ -28,6 +28,9 @@ from freeze.contents import Member, index
 from freeze.section import HEADER, MAGIC, SECTION, build_id
 
 FRAME_SIZE = 16 << 20  # of the tar, in each frame: many enough frames to keep every core busy
+# Level 18, not 19: within 0.5 % of 19's size for the folder build (118.6 against 118.1 MB), and
+# a first launch, which waits for every frame, decompresses it 15 to 20 % sooner.
+LEVEL = 18
 
 
 def normalized(member: tarfile.TarInfo, mtime: int) -> tarfile.TarInfo:
@@ -98,7 +101,7 @@ def compress_frames(
     return frames
 
 
-def pack(stub: Path, folder: Path, output: Path, mtime: int, level: int = 19) -> str:
+def pack(stub: Path, folder: Path, output: Path, mtime: int, level: int = LEVEL) -> str:
     """Write ``output``: ``stub`` with ``folder``, as a compressed tar, in a section of its own.
 
     Returns the build id.
