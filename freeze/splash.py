@@ -3,12 +3,10 @@
 A first launch takes a few seconds before the app's own window can show; without this, the
 user would see nothing meanwhile. It is drawn with python-xlib (pure Python, in the one file's
 archive, imported only by a first launch), so the one file carries no toolkit that each launch
-would have to unpack. A thread of its own makes and draws the window, so the unpacking waits
-for none of it: neither for python-xlib's import and the X server's answers, which take a few
-hundredths of a second while the first frames decompress, nor for an X server that never
-answers. Without an X display (none, or Wayland without XWayland) the same words go to stderr.
-The window closes when the folder build takes over the process: the X connection is not
-inherited across ``execve``.
+would have to unpack. A thread of its own makes and draws the window, so that an X server that
+never answers holds a launch up for ``SHOWN_WITHIN`` at most, not for good. Without an X
+display (none, or Wayland without XWayland) the same words go to stderr. The window closes when
+the folder build takes over the process: the X connection is not inherited across ``execve``.
 """
 
 import os
@@ -27,6 +25,11 @@ FONTS = [
     "fixed",
 ]
 BACKGROUND, TEXT, TRACK, FILL = "#ffffff", "#212529", "#e9ecef", "#0d6efd"  # Bootstrap's colours
+# Seconds the launch waits for the window to show before it unpacks regardless. It waits, as a
+# rule, rather than unpack meanwhile: python-xlib's pure Python would hold the interpreter's
+# lock that the decompressing threads take between their frames' pieces, slowing them more
+# than the window takes to show (0.03 to 0.1 s).
+SHOWN_WITHIN = 1.0
 
 
 class Splash:
@@ -89,13 +92,12 @@ class Splash:
 
 class Progress:
     """What the unpacking tells the splash's thread: the share of the work done, and when it
-    is over."""
-
-    REDRAW = 0.1  # seconds between redraws without news: the window may have been uncovered
+    is over; and what the thread tells back: that the window shows, or cannot."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._fraction: float | None = 0.0  # None: over
+        self.shown = threading.Event()  # the window is drawn, or cannot be
 
     def progress(self, fraction: float) -> None:
         """``fraction`` (0 to 1) of the work is done."""
@@ -110,10 +112,9 @@ class Progress:
             self._changed.notify()
 
     def next(self, shown: float) -> float | None:
-        """The share done, once it differs from ``shown`` or after ``REDRAW`` seconds; None
-        once the work is over."""
+        """The share done, once it differs from ``shown``; None once the work is over."""
         with self._changed:
-            self._changed.wait_for(lambda: self._fraction != shown, self.REDRAW)
+            self._changed.wait_for(lambda: self._fraction != shown)
             return self._fraction
 
 
@@ -124,15 +125,18 @@ def show(progress: Progress) -> None:
         from Xlib import display
 
         splash = Splash(display.Display())
+        splash.draw(0.0)
     # A splash must never stop a launch: whatever goes wrong with the X server, it says its
     # words on stderr instead.
     except Exception:
         print(f"{TITLE}…", file=sys.stderr, flush=True)
         return
-    shown = None
+    finally:
+        progress.shown.set()
+    shown = 0.0
     try:
         while (fraction := progress.next(shown)) is not None:
-            splash.draw(fraction)
+            splash.draw(fraction)  # the X server's events too: the window uncovered
             shown = fraction
     # The X server went away, or the user's window manager closed the splash: unpacking
     # goes on without it.
@@ -150,6 +154,7 @@ def shown() -> Iterator[Progress]:
     if os.environ.get("DISPLAY"):
         # A daemon: a launch that fails exits at once, whatever the X server does.
         threading.Thread(target=show, args=[progress], name="splash", daemon=True).start()
+        progress.shown.wait(SHOWN_WITHIN)
     else:
         print(f"{TITLE}…", file=sys.stderr, flush=True)
     try:
