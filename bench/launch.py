@@ -9,6 +9,7 @@ its launch on the same clock: ``launch_steps``.
 """
 
 import contextlib
+import fcntl
 import os
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import psutil
 
 from desktop.events import MILESTONE, MILESTONES, PAGE_LOADED, REQUEST, SERVING
 from desktop.selftest import page_resources
+from freeze.cache import APP_NAME, UNPACK_LOCK
 from harness.process import ROOT, AppFailed, AppProcess, user_environment
 from harness.x11 import FirstPaint, Screen
 
@@ -103,12 +105,15 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
     page's first frame on screen, tree RSS in MiB, seconds from the close request to the exit,
     and the seconds to each step of the launch (``launch_steps``). Raises LaunchFailed.
 
-    Each launch gets a new home folder; ``cache``, if given, is its cache folder instead.
+    Each launch gets a new home folder; ``cache``, if given, is its cache folder instead. A
+    one file's first launch is over once its build is settled on disk: its writes must not
+    slow the launch after it.
     """
     with tempfile.TemporaryDirectory() as home:
         env = user_environment(Path(home), display=screen.name, PYTHONPATH=str(ROOT))
         if cache:
             env["XDG_CACHE_HOME"] = str(cache)
+        builds = Path(env["XDG_CACHE_HOME"]) / APP_NAME / "builds"
         if os.geteuid() == 0:  # as the app itself does: Chromium's sandbox cannot run as root
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         with (
@@ -130,6 +135,7 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
                 closed = time.perf_counter() - closing
             except AppFailed as error:
                 raise LaunchFailed(str(error).splitlines()[0]) from None
+        wait_until_settled(builds)
     if status != 0:
         raise LaunchFailed(f"{' '.join(command)} exited with {status} after closing")
     return {
@@ -139,6 +145,13 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
         "close_s": closed,
         "steps": steps,
     }
+
+
+def wait_until_settled(builds: Path) -> None:
+    """Wait until no launch unpacks into the one file's ``builds`` folder or puts a build it
+    unpacked on disk (the process doing that holds the unpacking lock), if there is one."""
+    with contextlib.suppress(FileNotFoundError), (builds / UNPACK_LOCK).open() as unpacking:
+        fcntl.flock(unpacking, fcntl.LOCK_SH)
 
 
 def started_at(pid: int) -> float:

@@ -48,6 +48,11 @@ class NotSettled(Exception):
     """An unpacked build's files could not be put on disk."""
 
 
+# What a thread decompresses at a time, into a buffer of its own. Each frame in one piece
+# (16 MiB) was slower beside the splash's thread: the hand-over came at 1.24 s against 0.74 s.
+CHUNK = 1 << 20
+
+
 def unpack(
     executable: Path, contents: Contents, target: Path, progress: Callable[[float], None]
 ) -> None:
@@ -55,9 +60,9 @@ def unpack(
     done so far. They are written, not yet on disk: ``settle`` puts them there.
 
     The folders, links and files are made first, the files empty. Then each frame is
-    decompressed by a thread of its own and written at once into the files it holds (the index
-    says where in the tar each file lies): every core decompresses and writes, and nothing
-    waits for the frames before it.
+    decompressed by a thread of its own, a chunk at a time, and each chunk written at once into
+    the files it holds (the index says where in the tar each file lies): every core decompresses
+    and writes, and nothing waits for the frames before it.
     """
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
@@ -203,27 +208,39 @@ def write_frame(source: int, frame: Frame, files: list[Member], target: Path) ->
     (which vouches for the build's id) would take longer than decompressing it, without
     OpenSSL in the one file.
     """
+    import bisect
+    import itertools
+
     import zstandard
 
-    compressed = os.pread(source, frame.size, frame.offset)
-    # In one piece, straight into its own buffer: quicker than a chunk at a time through
-    # Zstandard's window. The size its header gives is checked first: a damaged header must
-    # not ask for all the memory there is.
+    starts = [member.start for member in files]
+    buffer = bytearray(CHUNK)
+    position, end = frame.start, frame.start + frame.length
     try:
-        if zstandard.frame_content_size(compressed) != frame.length:
-            raise DamagedExecutable("its contents are not the size its index says")
-        piece = memoryview(zstandard.ZstdDecompressor().decompress(compressed))
+        reader = zstandard.ZstdDecompressor().stream_reader(
+            os.pread(source, frame.size, frame.offset)
+        )
+        while count := reader.readinto(buffer):
+            if position + count > end:
+                break
+            chunk = memoryview(buffer)[:count]
+            first = max(bisect.bisect_right(starts, position) - 1, 0)
+            for member in itertools.islice(files, first, None):
+                if member.start >= position + count:
+                    break
+                low = max(member.start, position)
+                high = min(member.start + member.size, position + count)
+                if low < high:
+                    write_at(
+                        target / member.name,
+                        chunk[low - position : high - position],
+                        low - member.start,
+                    )
+            position += count
     except zstandard.ZstdError as error:
         raise DamagedExecutable("its contents do not match their checksum") from error
-    end = frame.start + frame.length
-    for member in files:
-        low, high = max(member.start, frame.start), min(member.start + member.size, end)
-        if low < high:
-            write_at(
-                target / member.name,
-                piece[low - frame.start : high - frame.start],
-                low - member.start,
-            )
+    if position != end:
+        raise DamagedExecutable("its contents are not the size its index says")
 
 
 def write_at(path: Path, data: memoryview, offset: int) -> None:
