@@ -25,10 +25,10 @@ FONTS = [
     "fixed",
 ]
 BACKGROUND, TEXT, TRACK, FILL = "#ffffff", "#212529", "#e9ecef", "#0d6efd"  # Bootstrap's colours
-# Seconds the launch waits for the window to show before it unpacks regardless. It waits, as a
-# rule, rather than unpack meanwhile: python-xlib's pure Python would hold the interpreter's
-# lock that the decompressing threads take between their frames' pieces, slowing them more
-# than the window takes to show (0.03 to 0.1 s).
+# Seconds the launch waits for the window to show before it unpacks regardless. It waits rather
+# than unpack meanwhile: the window shows within 0.03 to 0.1 s, and python-xlib's pure Python,
+# run beside the decompressing threads, would hold the interpreter's lock that they take
+# between pieces.
 SHOWN_WITHIN = 1.0
 
 
