@@ -15,8 +15,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 import psutil
@@ -28,6 +30,7 @@ from harness.process import ROOT, AppFailed, AppProcess, user_environment
 from harness.x11 import FirstPaint, Screen
 
 SCENARIOS = ROOT / "bench" / "scenarios"
+SETTLED_WITHIN = 60  # seconds for a one file's first launch to put its build on disk
 
 
 class LaunchFailed(Exception):
@@ -117,6 +120,7 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
         if os.geteuid() == 0:  # as the app itself does: Chromium's sandbox cannot run as root
             env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
         with (
+            settled_at_the_end(builds),
             FirstPaint(screen.name, "Flasky") as watch,
             AppProcess(env=env, command=command) as app,
         ):
@@ -135,7 +139,6 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
                 closed = time.perf_counter() - closing
             except AppFailed as error:
                 raise LaunchFailed(str(error).splitlines()[0]) from None
-        wait_until_settled(builds)
     if status != 0:
         raise LaunchFailed(f"{' '.join(command)} exited with {status} after closing")
     return {
@@ -147,11 +150,29 @@ def run_once(command: list[str], screen: Screen, cache: Path | None = None) -> d
     }
 
 
-def wait_until_settled(builds: Path) -> None:
-    """Wait until no launch unpacks into the one file's ``builds`` folder or puts a build it
-    unpacked on disk (the process doing that holds the unpacking lock), if there is one."""
-    with contextlib.suppress(FileNotFoundError), (builds / UNPACK_LOCK).open() as unpacking:
-        fcntl.flock(unpacking, fcntl.LOCK_SH)
+@contextlib.contextmanager
+def settled_at_the_end(builds: Path) -> Iterator[None]:
+    """On leaving the block, however, wait until no launch unpacks into the one file's
+    ``builds`` folder or puts a build it unpacked on disk (the process doing that holds the
+    unpacking lock), if there is one; LaunchFailed after ``SETTLED_WITHIN`` seconds."""
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError), (builds / UNPACK_LOCK).open() as unpacking:
+            deadline = time.monotonic() + SETTLED_WITHIN
+            while not locked(unpacking):
+                if time.monotonic() > deadline:
+                    raise LaunchFailed(f"a build in {builds} not on disk in {SETTLED_WITHIN} s")
+                time.sleep(0.05)
+
+
+def locked(file: IO) -> bool:
+    """Whether a shared lock on ``file`` was taken at once."""
+    try:
+        fcntl.flock(file, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
 
 
 def started_at(pid: int) -> float:

@@ -14,9 +14,10 @@ manifest (``settle``). A running build holds a shared lock on ``<build id>.lock`
 remove the older builds that no running Flasky holds.
 """
 
-# What only unpacking (concurrent.futures, zstandard, the splash) or removing (shutil) needs is
-# imported where it is used, and desktop.paths (platformdirs, dataclasses, inspect) only where
-# freeze.cache cannot find the builds folder alone: a first launch starts unpacking sooner.
+# What only unpacking (bisect, concurrent.futures, itertools, zstandard, the splash) or removing
+# (shutil) needs is imported where it is used, and desktop.paths (platformdirs, dataclasses,
+# inspect) only where freeze.cache cannot find the builds folder alone: a first launch starts
+# unpacking sooner.
 import os
 import sys
 from collections.abc import Callable
@@ -122,9 +123,9 @@ def in_background(work: Callable[[], None], keep: int) -> None:
 
     The process is this one's grandchild, outside the terminal's process group: never a
     child that the program taking this process's place would leave a zombie, nor stopped by
-    the Ctrl-C meant for it. It runs at idle priority (``SCHED_IDLE``): only on a core that
-    nothing else wants, so that it never slows the app starting meanwhile. Where no process
-    can be made, ``work`` runs here.
+    the Ctrl-C meant for it. It runs at idle priority (``SCHED_IDLE``), where the system allows:
+    it takes only the CPU time that nothing else wants, such as the app starting meanwhile. Where
+    no process can be made, ``work`` runs here.
     """
     try:
         child = os.fork()
@@ -147,7 +148,10 @@ def in_background(work: Callable[[], None], keep: int) -> None:
             os.dup2(null, standard)
         os.closerange(3, keep)
         os.closerange(keep + 1, os.sysconf("SC_OPEN_MAX"))
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))  # its threads' too
+        # Its threads' too; a system that refuses it still gets its build settled.
+        with suppress(OSError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        # Forked beside the splash's thread: nothing here touches what that thread holds.
         done = done_telling_why(work)
     finally:
         os._exit(0 if done else 1)
@@ -333,7 +337,7 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
         raise NoExecCache
     from freeze import splash
 
-    window = feedback.enter_context(splash.shown())
+    progress = feedback.enter_context(splash.shown())
     unpacking_lock = lock(builds / UNPACK_LOCK)  # one unpacking at a time
     try:
         remove_unused_builds(builds, keep=name)  # first, for the space they take
@@ -343,7 +347,7 @@ def prepare(executable: Path, builds: Path, feedback: ExitStack) -> Path:
                 contents = read_index(file, offset, size, digest)
             unpacking = new_leftover(builds)
             try:
-                unpack(executable, contents, unpacking, window.progress)
+                unpack(executable, contents, unpacking, progress.progress)
                 # A damaged copy, or one whose settling failed, that a running Flasky may still
                 # use: moved aside first, the new one is in its place at once (the files that
                 # Flasky opens later are the same), and it is removed by a later launch.
@@ -371,12 +375,13 @@ def main() -> int:
     """Run the one file's build, unpacked first if need be (``freeze/front.py`` has taken
     standard input, output and error); an exit status if it cannot."""
     executable = Path(sys.executable)
-    builds = builds_folder()
-    if builds is None:  # $HOME is not an absolute path: platformdirs asks the system
+    folder = builds_folder()
+    if folder is None:  # $HOME is not an absolute path: platformdirs asks the system
         from desktop.paths import user_paths
 
         builds = user_paths().unpacked_builds
-    builds = Path(builds)
+    else:
+        builds = Path(folder)
     # A first launch's splash window shows until the build takes this process's place.
     with ExitStack() as feedback:
         try:

@@ -92,12 +92,13 @@ class Splash:
 
 class Progress:
     """What the unpacking tells the splash's thread: the share of the work done, and when it
-    is over; and what the thread tells back: that the window shows, or cannot."""
+    is over; and what the thread tells back: that the window is ready, or cannot be."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
         self._fraction: float | None = 0.0  # None: over
-        self.shown = threading.Event()  # the window is drawn, or cannot be
+        self._said = False
+        self.ready = threading.Event()  # the window mapped and drawn, or given up
 
     def progress(self, fraction: float) -> None:
         """``fraction`` (0 to 1) of the work is done."""
@@ -107,15 +108,23 @@ class Progress:
                 self._changed.notify()
 
     def end(self) -> None:
+        """The work is over: the window closes, if it is still there."""
         with self._changed:
             self._fraction = None
             self._changed.notify()
 
-    def next(self, shown: float) -> float | None:
-        """The share done, once it differs from ``shown``; None once the work is over."""
+    def wait_for_change(self, drawn: float) -> float | None:
+        """The share done, once it differs from ``drawn``; None once the work is over."""
         with self._changed:
-            self._changed.wait_for(lambda: self._fraction != shown)
+            self._changed.wait_for(lambda: self._fraction != drawn)
             return self._fraction
+
+    def say_instead(self) -> None:
+        """Say the window's words on stderr, once, where the window does not show."""
+        with self._changed:
+            if not self._said:
+                print(f"{TITLE}…", file=sys.stderr, flush=True)
+                self._said = True
 
 
 def show(progress: Progress) -> None:
@@ -129,15 +138,15 @@ def show(progress: Progress) -> None:
     # A splash must never stop a launch: whatever goes wrong with the X server, it says its
     # words on stderr instead.
     except Exception:
-        print(f"{TITLE}…", file=sys.stderr, flush=True)
+        progress.say_instead()
         return
     finally:
-        progress.shown.set()
-    shown = 0.0
+        progress.ready.set()
+    drawn = 0.0
     try:
-        while (fraction := progress.next(shown)) is not None:
+        while (fraction := progress.wait_for_change(drawn)) is not None:
             splash.draw(fraction)  # the X server's events too: the window uncovered
-            shown = fraction
+            drawn = fraction
     # The X server went away, or the user's window manager closed the splash: unpacking
     # goes on without it.
     except Exception:
@@ -149,14 +158,15 @@ def show(progress: Progress) -> None:
 @contextmanager
 def shown() -> Iterator[Progress]:
     """Show the splash window while in the ``with`` block (or until the process is replaced by
-    another program), or print its words where no window can show."""
+    another program), or print its words where no window can show, or none shows in time."""
     progress = Progress()
     if os.environ.get("DISPLAY"):
         # A daemon: a launch that fails exits at once, whatever the X server does.
         threading.Thread(target=show, args=[progress], name="splash", daemon=True).start()
-        progress.shown.wait(SHOWN_WITHIN)
+        if not progress.ready.wait(SHOWN_WITHIN):
+            progress.say_instead()
     else:
-        print(f"{TITLE}…", file=sys.stderr, flush=True)
+        progress.say_instead()
     try:
         yield progress
     finally:

@@ -471,6 +471,7 @@ def test_background_work_runs_at_idle_priority_in_a_process_of_its_own_holding_i
         report.with_suffix(".tmp").write_text(json.dumps(facts))
         report.with_suffix(".tmp").rename(report)
 
+    policy = os.sched_getscheduler(0)
     with (tmp_path / "lock").open("w") as lock:
         kept = lock.fileno()
         in_background(work, keep=kept)
@@ -487,7 +488,22 @@ def test_background_work_runs_at_idle_priority_in_a_process_of_its_own_holding_i
     assert str(kept) in facts["descriptors"]
     # On a core that nothing else wants: never in the way of the app starting meanwhile.
     assert facts["policy"] == os.SCHED_IDLE
-    assert os.sched_getscheduler(0) == os.SCHED_OTHER
+    assert os.sched_getscheduler(0) == policy
+
+
+def test_background_work_runs_where_the_system_refuses_idle_priority(tmp_path, monkeypatch):
+    done = tmp_path / "done"
+
+    def refuse(*arguments):
+        raise PermissionError("not allowed here")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)  # in the forked process too
+    with (tmp_path / "lock").open("w") as lock:
+        in_background(done.touch, keep=lock.fileno())
+    deadline = time.monotonic() + 30
+    while not done.exists():
+        assert time.monotonic() < deadline, "the work did not run"
+        time.sleep(0.01)
 
 
 def test_work_that_fails_in_the_background_says_why_on_standard_error(tmp_path, capfd):
