@@ -1,3 +1,4 @@
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,15 @@ settings.register_profile("fuzz", max_examples=2100, deadline=None)
 settings.load_profile("quick")
 
 STRANGER = "Hello, Stranger! · Flasky"
+
+
+def pytest_configure(config):
+    # The tests start the app as a terminal starts a command in the foreground, with Ctrl-C's
+    # SIGINT not ignored. A shell without job control that runs the tests in the background
+    # ignores it for them, and every process they start would inherit that (and keep it: see
+    # desktop/signals.py).
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
