@@ -14,6 +14,10 @@ class StopSignals:
 
     The signal handler itself does nothing: Python's wakeup file descriptor carries the
     signal to a watcher thread, which may take locks and touch the window safely.
+
+    A signal that the process was started ignoring stays ignored, as Python leaves Ctrl-C: a
+    shell without job control ignores Ctrl-C for the commands it runs in the background, which
+    share the terminal with the one that it is meant for.
     """
 
     def __init__(self):
@@ -27,7 +31,8 @@ class StopSignals:
         self._pipe = (read_end, write_end)
         self._previous_wakeup = signal.set_wakeup_fd(write_end)
         for number in (signal.SIGTERM, signal.SIGINT):
-            self._previous[number] = signal.signal(number, lambda *_: None)
+            if signal.getsignal(number) is not signal.SIG_IGN:
+                self._previous[number] = signal.signal(number, lambda *_: None)
         threading.Thread(target=self._watch, name="flasky-signals", daemon=True).start()
         return self
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from desktop import __version__
-from desktop.events import parse_event
+from desktop.events import SERVING, parse_event
 from harness.process import ROOT, SOURCE_COMMAND, run_main, user_environment
 
 from .helpers import port_is_free
@@ -98,6 +98,19 @@ def test_serve_prints_the_url_serves_and_stops_cleanly(start_app, env, stop_sign
     assert "Flasky stopped." in output
     assert "Traceback" not in output
     assert port_is_free(port)
+
+
+def test_serve_started_ignoring_ctrl_c_serves_on_through_it(start_app, env):
+    # As a shell without job control starts a command in the background.
+    command = ["env", "--ignore-signal=INT", *SOURCE_COMMAND]
+    app = start_app("--serve", env=env, command=command)
+    app.wait_for_event(SERVING)
+    app.send(signal.SIGINT)
+    assert "Hello, Stranger!" in app.client().get().text
+    app.send(signal.SIGTERM)
+    assert app.wait() == 0
+    assert f"Received signal {signal.SIGTERM:d}; stopping." in app.log()
+    assert f"Received signal {signal.SIGINT:d}" not in app.log()
 
 
 def test_requested_port_is_used(start_app, env):

@@ -351,6 +351,26 @@ def test_ctrl_c_while_a_first_launch_waits_to_unpack_exits_quietly(frozen, build
     assert not build.exists()
 
 
+def test_a_first_launch_started_ignoring_ctrl_c_unpacks_through_it(frozen, build, env):
+    build.parent.mkdir(parents=True)
+    with (build.parent / UNPACK_LOCK).open("w") as unpacking:
+        fcntl.flock(unpacking, fcntl.LOCK_EX)
+        # As a shell without job control starts a command in the background.
+        launch = subprocess.Popen(
+            ["env", "--ignore-signal=INT", *frozen, "--version"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        wait_for_file(build.with_name(f"{build.name}.lock"))
+        time.sleep(0.5)
+        launch.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+    assert launch.wait(timeout=60) == 0
+    assert launch.stdout.read().strip() == f"Flasky Desktop, version {__version__}"
+    assert build.is_dir()
+
+
 def test_the_app_gets_the_users_library_path_not_the_one_files(frozen, start_app, env):
     env = env | {"LD_LIBRARY_PATH": "/opt/users/own/lib"}
     app = start_app("--serve", env=env, command=frozen)
