@@ -41,8 +41,8 @@ load: $(VENV)/.dev
 
 # Launch time, memory, shutdown and server throughput against their baselines, in one run:
 # writes docs/benchmarks.md and docs/benchmarks.json.
-bench: dist system-test $(VENV)/.dev bytecode
-	$(BIN)/python -m bench.run --frozen dist/flasky $(ONE_FOLDER)
+bench: deb system-test $(VENV)/.dev bytecode
+	$(BIN)/python -m bench.run --frozen dist/flasky $(ONE_FOLDER) --deb dist/$(DEB_NAME)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -162,6 +162,8 @@ TEST_PACKAGES += $(DEB_PACKAGES)
 
 # dist/flasky_<version>_amd64.deb from the folder build (repacked only when it or freeze/deb.py's
 # inputs changed).
+DEB_NAME = $(shell $(BIN)/python -c 'from freeze.deb import deb_name; print(deb_name())')
+
 deb: dist system-deb
 	$(BUILD_VENV)/bin/python -m freeze.deb dist/flasky-onedir dist
 

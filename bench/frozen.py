@@ -1,15 +1,19 @@
-"""The frozen builds: start of the one file against the folder build it carries, launched the
-same way (a first launch, with an empty cache, or a later one), cold and warm, and what the one
-file is made of."""
+"""The frozen builds: start of the one file, and of the Debian package as installed, against the
+folder build they carry, launched the same way (a first launch, with an empty cache, or a later
+one), cold and warm, and what the one file is made of."""
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from bench.measure import folder_way, launch_seconds, launch_times, launches, size_mib
 from bench.stats import ratio, summarize
 from freeze.bundle import folder_sizes
+from freeze.deb import PACKAGE
 from freeze.section import find_section
+from harness.deb import empty_system, install
 from harness.x11 import Screen
 
 PARTS = [
@@ -45,23 +49,36 @@ def drop_caches() -> bool:
     return True
 
 
-def cold_launches(one_file: Path, one_folder: Path, screen: Screen) -> tuple[dict, bool]:
+@contextmanager
+def installed(deb: Path) -> Iterator[Path]:
+    """The program of the Debian package ``deb``, installed by dpkg into a throwaway root."""
+    with tempfile.TemporaryDirectory() as root:
+        yield install(deb, empty_system(Path(root))) / "usr" / "bin" / PACKAGE
+
+
+def cold_launches(
+    one_file: Path, one_folder: Path, screen: Screen, installed_deb: Path | None
+) -> tuple[dict, bool]:
     """One launch each way after dropping the page cache; whether it could be dropped."""
     cold, dropped = {}, True
     with tempfile.TemporaryDirectory() as cache:
         launch_seconds(one_file, screen, Path(cache))  # unpacks, for the later launch below
-        for name, (executable, kept_cache) in launches(one_file, one_folder, Path(cache)).items():
+        ways = launches(one_file, one_folder, Path(cache), installed_deb)
+        for name, (executable, kept_cache) in ways.items():
             dropped &= drop_caches()
             cold[name] = round(launch_seconds(executable, screen, kept_cache), 3)
     return cold, dropped
 
 
-def benchmark_frozen(screen: Screen, one_file: Path, one_folder: Path, runs: int) -> dict:
-    cold, dropped = cold_launches(one_file, one_folder, screen)
-    warm = {
-        name: summarize(seconds)
-        for name, seconds in launch_times(one_file, one_folder, screen, runs).items()
-    }
+def benchmark_frozen(
+    screen: Screen, one_file: Path, one_folder: Path, runs: int, deb: Path | None = None
+) -> dict:
+    """The launches of the builds (and of the package ``deb`` installed, if given), and their
+    sizes."""
+    with installed(deb) if deb else nullcontext() as installed_deb:
+        cold, dropped = cold_launches(one_file, one_folder, screen, installed_deb)
+        times = launch_times(one_file, one_folder, screen, runs, installed_deb)
+    warm = {name: summarize(seconds) for name, seconds in times.items()}
     _, compressed, _ = find_section(one_file)
     one_file_mib = size_mib(one_file)
     return {
@@ -71,7 +88,8 @@ def benchmark_frozen(screen: Screen, one_file: Path, one_folder: Path, runs: int
             "one-folder": round(size_mib(one_folder.parent), 1),
             "compressed folder build": round(compressed / 2**20, 1),
             "program": round(one_file_mib - compressed / 2**20, 1),
-        },
+        }
+        | ({"Debian package": round(size_mib(deb), 1)} if deb else {}),
         "cold_s": cold,
         "warm_s": warm,
         "warm_ratios": {name: ratio(warm[name], warm[folder_way(name)]) for name in warm},

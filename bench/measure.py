@@ -51,28 +51,40 @@ def size_mib(path: Path) -> float:
     return sum(file.lstat().st_size for file in files if not file.is_symlink()) / 2**20
 
 
-def launches(one_file: Path, one_folder: Path, cache: Path) -> dict[str, tuple[Path, Path | None]]:
+INSTALLED_DEB = "Debian package, installed"
+
+
+def launches(
+    one_file: Path, one_folder: Path, cache: Path, installed_deb: Path | None = None
+) -> dict[str, tuple[Path, Path | None]]:
     """The ways the builds are launched, by name: each executable and its cache folder (None:
     a new, empty one). ``cache`` is the user's cache of the launches before, where the one
-    file's build is unpacked already: a later launch; an empty one: a first launch."""
-    return {
+    file's build is unpacked already: a later launch; an empty one: a first launch. With
+    ``installed_deb``, the Debian package's program as installed, at a later launch too."""
+    ways = {
         "one-folder": (one_folder, cache),
         "one-folder, first": (one_folder, None),
         "one-file": (one_file, cache),
         "one-file, first": (one_file, None),
     }
+    if installed_deb:
+        ways[INSTALLED_DEB] = (installed_deb, cache)
+    return ways
 
 
 def folder_way(name: str) -> str:
-    """The launch of the folder build that the launch ``name`` compares with: the same way."""
-    return name.replace("one-file", "one-folder")
+    """The launch of the folder build that the launch ``name`` compares with: the same way (the
+    Debian package installs the folder build)."""
+    return "one-folder" if name == INSTALLED_DEB else name.replace("one-file", "one-folder")
 
 
-def launch_runs(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
+def launch_runs(
+    one_file: Path, one_folder: Path, screen: Screen, runs: int, installed_deb: Path | None = None
+) -> dict:
     """The steps (``launch_steps``) of ``runs`` launches of each way of launching the builds
     (``launches``), the ways taking turns."""
     with tempfile.TemporaryDirectory() as cache:
-        ways = launches(one_file, one_folder, Path(cache))
+        ways = launches(one_file, one_folder, Path(cache), installed_deb)
         launch_seconds(one_folder, screen)  # warm the page cache
         launch_seconds(one_file, screen, Path(cache))  # and unpack into the kept cache
         steps: dict[str, list[dict]] = {name: [] for name in ways}
@@ -82,11 +94,13 @@ def launch_runs(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> 
     return steps
 
 
-def launch_times(one_file: Path, one_folder: Path, screen: Screen, runs: int) -> dict:
+def launch_times(
+    one_file: Path, one_folder: Path, screen: Screen, runs: int, installed_deb: Path | None = None
+) -> dict:
     """Launch times in seconds of each way of launching the builds (``launches``)."""
     return {
         name: [each[LOADED] for each in steps]
-        for name, steps in launch_runs(one_file, one_folder, screen, runs).items()
+        for name, steps in launch_runs(one_file, one_folder, screen, runs, installed_deb).items()
     }
 
 

@@ -17,9 +17,11 @@ from pathlib import Path
 from bench.frozen import benchmark_frozen
 from bench.keeper import KeeperFailed, benchmark_keeper
 from bench.launch import LaunchFailed, copy_home_page, import_seconds, run_once, scenarios
+from bench.measure import INSTALLED_DEB
 from bench.server import ServerFailed, benchmark_servers
 from bench.stats import ratio, summarize
 from desktop.settings import WindowGeometry
+from harness.deb import InstallFailed
 from harness.x11 import Screen, virtual_screen
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,14 +214,15 @@ def frozen_markdown(frozen: dict, floor_page: dict) -> list[str]:
         'launches run it from there. A first launch (", first") runs with an empty cache, a',
         "later one with the cache of the launches before it (compiled templates, the unpacked",
         "build); each is compared with the folder build launched the same way, and with",
-        "floor-page's launches of the first table.",
+        "floor-page's launches of the first table. The Debian package, installed by dpkg into",
+        "a throwaway root, runs the folder build from there (`/usr/bin/flasky`).",
         "",
         f"| build | size (MiB) | cold (s, {cold_note}) | warm (s) | warm ÷ the folder build "
         "| warm × floor-page |",
         "|---|---|---|---|---|---|",
     ]
     for name, figure in warm.items():
-        size = sizes["one-folder" if name.startswith("one-folder") else "one-file"]
+        size = sizes["Debian package" if name == INSTALLED_DEB else name.split(",")[0]]
         lines.append(
             f"| {name} | {size} | {cold[name]:.2f} "
             f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) "
@@ -251,10 +254,11 @@ def main() -> int:
     parser.add_argument(
         "--frozen", nargs=2, type=Path, metavar=("ONE_FILE", "ONE_FOLDER"), help="frozen builds"
     )
+    parser.add_argument("--deb", type=Path, help="the Debian package of the folder build")
     options = parser.parse_args()
     try:
         results = run_benchmarks(options)
-    except (LaunchFailed, ServerFailed, KeeperFailed) as failed:
+    except (LaunchFailed, InstallFailed, ServerFailed, KeeperFailed) as failed:
         print(f"bench: {failed}; nothing was written.", file=sys.stderr)
         return 1
     DOCS.mkdir(exist_ok=True)
@@ -278,7 +282,7 @@ def run_benchmarks(options: argparse.Namespace) -> dict:
             },
         }
         if options.frozen:
-            results["frozen"] = benchmark_frozen(screen, *options.frozen, options.runs)
+            results["frozen"] = benchmark_frozen(screen, *options.frozen, options.runs, options.deb)
         screen.close()
     with tempfile.TemporaryDirectory() as home:
         results["server"] = benchmark_servers(Path(home), options.requests)

@@ -1,6 +1,6 @@
 """The Debian package that `make deb` builds from the folder build: checked with Debian's own
-tools, installed with dpkg into a throwaway root (``dpkg --root``, maintainer scripts included),
-run from there, then removed and purged. Nothing is installed on the machine that runs the tests.
+tools, installed with dpkg into a throwaway root (``harness.deb``), run from there, then removed
+and purged. Nothing is installed on the machine that runs the tests.
 
 The first test of a session runs `make deb` (after `make dist`), which repacks the package only
 when the folder build or the package's own inputs changed.
@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.frozen import installed as installed_program
+from desktop import __version__
 from freeze.deb import APP_ID, PACKAGE, deb_name, pack
+from harness.deb import InstallFailed, dpkg, empty_system, install
 from harness.process import ROOT, run_main
 
 from .helpers import DIST, close_and_wait
@@ -34,27 +37,6 @@ def deb(frozen) -> Path:
     return DIST / deb_name()
 
 
-def dpkg(root: Path, *args: str | Path) -> subprocess.CompletedProcess:
-    """dpkg acting on the system under ``root``, running the maintainer scripts there (they
-    see it as $DPKG_ROOT); its dependencies are the host's, so they are not checked."""
-    return run(
-        "dpkg",
-        f"--root={root}",
-        "--force-not-root",
-        "--force-script-chrootless",
-        "--force-depends",
-        *args,
-    )
-
-
-def empty_system(root: Path) -> Path:
-    """A root folder with an empty dpkg database, for dpkg --root."""
-    for folder in ["var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers", "var/log"]:
-        (root / folder).mkdir(parents=True)
-    (root / "var/lib/dpkg/status").touch()
-    return root
-
-
 def files_under(root: Path) -> set[str]:
     """The files, links and folders under ``root`` that are not dpkg's own records."""
     return {
@@ -62,13 +44,6 @@ def files_under(root: Path) -> set[str]:
         for path in root.rglob("*")
         if not path.relative_to(root).as_posix().startswith(("var/lib/dpkg", "var/log"))
     }
-
-
-def install(deb: Path, root: Path) -> Path:
-    """Install ``deb`` into ``root``, an empty system."""
-    result = dpkg(root, "--install", deb)
-    assert result.returncode == 0, result.stderr
-    return root
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +84,20 @@ def test_the_installed_app_opens_its_window_and_closing_it_ends_it(
 ):
     app = open_window(window_env, command=[str(installed / "usr/bin" / PACKAGE)])
     assert close_and_wait(screen, app) == 0
+
+
+def test_the_benchmark_runs_the_package_as_dpkg_installs_it(deb, env):
+    with installed_program(deb) as program:
+        result = run_main("--version", env=env, command=[str(program)])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Flasky Desktop, version {__version__}"
+
+
+def test_a_package_that_dpkg_refuses_to_install_says_why(tmp_path):
+    damaged = tmp_path / f"{PACKAGE}.deb"
+    damaged.write_bytes(b"!<arch>\nnot a package")
+    with pytest.raises(InstallFailed, match=f"dpkg could not install {damaged}: .+"):
+        install(damaged, empty_system(tmp_path / "root"))
 
 
 def test_no_library_of_the_installed_app_comes_from_the_build_machine(installed):
