@@ -194,7 +194,8 @@ def serve_until_stopped(setup: AppSetup, port: int, stop: StopSignals, open_brow
     import webbrowser  # here, not at the top: a window need not import it
 
     with setup.serving(port) as (_, _, url):
-        report(setup, f"Flasky is serving on {url} (press Ctrl-C to stop).")
+        how = "press Ctrl-C" if stop.takes_ctrl_c else f"kill {os.getpid()}"
+        report(setup, f"Flasky is serving on {url} ({how} to stop).")
         if open_browser:
             webbrowser.open(url)
         stop.requested.wait()

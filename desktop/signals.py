@@ -42,6 +42,11 @@ class StopSignals:
         signal.set_wakeup_fd(self._previous_wakeup)
         os.close(self._pipe[1])
 
+    @property
+    def takes_ctrl_c(self) -> bool:
+        """Whether Ctrl-C stops the app (it does unless the process was started ignoring it)."""
+        return signal.SIGINT in self._previous
+
     def on_stop(self, action: Callable[[], None]) -> None:
         """Call ``action`` when a stop is requested (at once if it already was)."""
         self._action = action

@@ -95,6 +95,7 @@ def test_serve_prints_the_url_serves_and_stops_cleanly(start_app, env, stop_sign
     assert app.wait() == 0
     output = app.output()
     assert f"Flasky is serving on http://127.0.0.1:{port}/?token=" in output
+    assert "(press Ctrl-C to stop)." in output
     assert "Flasky stopped." in output
     assert "Traceback" not in output
     assert port_is_free(port)
@@ -111,6 +112,7 @@ def test_serve_started_ignoring_ctrl_c_serves_on_through_it(start_app, env):
     assert app.wait() == 0
     assert f"Received signal {signal.SIGTERM:d}; stopping." in app.log()
     assert f"Received signal {signal.SIGINT:d}" not in app.log()
+    assert f"(kill {app.process.pid} to stop)." in app.output()
 
 
 def test_requested_port_is_used(start_app, env):
