@@ -11,9 +11,8 @@ from pathlib import Path
 from bench.measure import folder_way, launch_seconds, launch_times, launches, size_mib
 from bench.stats import ratio, summarize
 from freeze.bundle import folder_sizes
-from freeze.deb import PACKAGE
 from freeze.section import find_section
-from harness.deb import empty_system, install
+from harness.deb import PROGRAM, installed_package
 from harness.x11 import Screen
 
 PARTS = [
@@ -50,10 +49,10 @@ def drop_caches() -> bool:
 
 
 @contextmanager
-def installed(deb: Path) -> Iterator[Path]:
+def installed_program(deb: Path) -> Iterator[Path]:
     """The program of the Debian package ``deb``, installed by dpkg into a throwaway root."""
-    with tempfile.TemporaryDirectory() as root:
-        yield install(deb, empty_system(Path(root))) / "usr" / "bin" / PACKAGE
+    with installed_package(deb) as root:
+        yield root / PROGRAM
 
 
 def cold_launches(
@@ -75,7 +74,7 @@ def benchmark_frozen(
 ) -> dict:
     """The launches of the builds (and of the package ``deb`` installed, if given), and their
     sizes."""
-    with installed(deb) if deb else nullcontext() as installed_deb:
+    with installed_program(deb) if deb else nullcontext() as installed_deb:
         cold, dropped = cold_launches(one_file, one_folder, screen, installed_deb)
         times = launch_times(one_file, one_folder, screen, runs, installed_deb)
     warm = {name: summarize(seconds) for name, seconds in times.items()}

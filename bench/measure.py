@@ -86,6 +86,8 @@ def launch_runs(
     with tempfile.TemporaryDirectory() as cache:
         ways = launches(one_file, one_folder, Path(cache), installed_deb)
         launch_seconds(one_folder, screen)  # warm the page cache
+        if installed_deb:
+            launch_seconds(installed_deb, screen)
         launch_seconds(one_file, screen, Path(cache))  # and unpack into the kept cache
         steps: dict[str, list[dict]] = {name: [] for name in ways}
         for _ in range(runs):

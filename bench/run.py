@@ -214,15 +214,22 @@ def frozen_markdown(frozen: dict, floor_page: dict) -> list[str]:
         'launches run it from there. A first launch (", first") runs with an empty cache, a',
         "later one with the cache of the launches before it (compiled templates, the unpacked",
         "build); each is compared with the folder build launched the same way, and with",
-        "floor-page's launches of the first table. The Debian package, installed by dpkg into",
-        "a throwaway root, runs the folder build from there (`/usr/bin/flasky`).",
+        "floor-page's launches of the first table.",
         "",
+    ]
+    if INSTALLED_DEB in warm:
+        lines += [
+            "The Debian package is installed by dpkg into a throwaway root (without loading its",
+            "AppArmor profile) and runs the folder build from there (`/usr/bin/flasky`).",
+            "",
+        ]
+    lines += [
         f"| build | size (MiB) | cold (s, {cold_note}) | warm (s) | warm ÷ the folder build "
         "| warm × floor-page |",
         "|---|---|---|---|---|---|",
     ]
     for name, figure in warm.items():
-        size = sizes["Debian package" if name == INSTALLED_DEB else name.split(",")[0]]
+        size = sizes[name.split(",")[0]]  # "one-file, first": the one file's
         lines.append(
             f"| {name} | {size} | {cold[name]:.2f} "
             f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) "

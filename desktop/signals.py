@@ -15,9 +15,10 @@ class StopSignals:
     The signal handler itself does nothing: Python's wakeup file descriptor carries the
     signal to a watcher thread, which may take locks and touch the window safely.
 
-    A signal that the process was started ignoring stays ignored, as Python leaves Ctrl-C: a
-    shell without job control ignores Ctrl-C for the commands it runs in the background, which
-    share the terminal with the one that it is meant for.
+    A Ctrl-C that the process was started ignoring stays ignored, as Python leaves it: a shell
+    without job control ignores it for the commands it runs in the background, which share the
+    terminal with the one that it is meant for. SIGTERM, which no shell ignores, always stops
+    the app.
     """
 
     def __init__(self):
@@ -30,9 +31,11 @@ class StopSignals:
         os.set_blocking(write_end, False)
         self._pipe = (read_end, write_end)
         self._previous_wakeup = signal.set_wakeup_fd(write_end)
-        for number in (signal.SIGTERM, signal.SIGINT):
-            if signal.getsignal(number) is not signal.SIG_IGN:
-                self._previous[number] = signal.signal(number, lambda *_: None)
+        stopping = [signal.SIGTERM]
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            stopping.append(signal.SIGINT)
+        for number in stopping:
+            self._previous[number] = signal.signal(number, lambda *_: None)
         threading.Thread(target=self._watch, name="flasky-signals", daemon=True).start()
         return self
 

@@ -3,7 +3,12 @@ maintainer scripts included), for the tests and the benchmarks: nothing is insta
 machine that runs them."""
 
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+PROGRAM = Path("usr/bin/flasky")  # the package's program, under the root it is installed in
 
 
 class InstallFailed(Exception):
@@ -42,3 +47,10 @@ def install(deb: Path, root: Path) -> Path:
     if result.returncode != 0:
         raise InstallFailed(f"dpkg could not install {deb}: {result.stderr.strip()}")
     return root
+
+
+@contextmanager
+def installed_package(deb: Path) -> Iterator[Path]:
+    """A throwaway root with ``deb`` installed; removed on leaving the block."""
+    with tempfile.TemporaryDirectory() as root:
+        yield install(deb, empty_system(Path(root)))

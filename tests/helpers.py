@@ -9,6 +9,9 @@ from harness.x11 import Screen
 DIST = ROOT / "dist"
 EXECUTABLE = DIST / "flasky"  # the one file that `make dist` builds (the `frozen` fixture)
 NOBODY = 65534  # the user id of `nobody`, to run the app as a user who is not root
+# Before a command: start it with Ctrl-C ignored, as a shell without job control starts the
+# commands it runs in the background.
+IGNORING_CTRL_C = ["env", "--ignore-signal=INT"]
 
 
 def csrf_token(client, path="/") -> str:

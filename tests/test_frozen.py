@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -28,7 +29,7 @@ from freeze.splash import TITLE as SPLASH
 from harness.process import ROOT, run_main
 from harness.x11 import WindowsShown
 
-from .helpers import DIST, EXECUTABLE, close_and_wait, port_is_free
+from .helpers import DIST, EXECUTABLE, IGNORING_CTRL_C, close_and_wait, port_is_free
 
 pytestmark = pytest.mark.window
 
@@ -301,10 +302,17 @@ def wait_for_file(path: Path, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
-def test_two_first_launches_at_once_wait_for_one_another_and_both_run(frozen, build, env):
+@contextmanager
+def another_launch_unpacking(build: Path) -> Iterator[None]:
+    """In the block, the unpacking lock held, as a first launch unpacking ``build`` holds it."""
     build.parent.mkdir(parents=True)
     with (build.parent / UNPACK_LOCK).open("w") as unpacking:
-        fcntl.flock(unpacking, fcntl.LOCK_EX)  # as a first launch unpacking would
+        fcntl.flock(unpacking, fcntl.LOCK_EX)
+        yield
+
+
+def test_two_first_launches_at_once_wait_for_one_another_and_both_run(frozen, build, env):
+    with another_launch_unpacking(build):
         launches = [
             subprocess.Popen([*frozen, "--version"], env=env, stdout=subprocess.PIPE, text=True)
             for _ in range(2)
@@ -337,9 +345,7 @@ def test_a_first_launch_killed_while_unpacking_leaves_no_build_and_the_next_unpa
 
 
 def test_ctrl_c_while_a_first_launch_waits_to_unpack_exits_quietly(frozen, build, env):
-    build.parent.mkdir(parents=True)
-    with (build.parent / UNPACK_LOCK).open("w") as unpacking:
-        fcntl.flock(unpacking, fcntl.LOCK_EX)
+    with another_launch_unpacking(build):
         launch = subprocess.Popen(
             [*frozen, "--version"], env=env, stderr=subprocess.PIPE, text=True
         )
@@ -352,23 +358,34 @@ def test_ctrl_c_while_a_first_launch_waits_to_unpack_exits_quietly(frozen, build
 
 
 def test_a_first_launch_started_ignoring_ctrl_c_unpacks_through_it(frozen, build, env):
-    build.parent.mkdir(parents=True)
-    with (build.parent / UNPACK_LOCK).open("w") as unpacking:
-        fcntl.flock(unpacking, fcntl.LOCK_EX)
-        # As a shell without job control starts a command in the background.
+    with another_launch_unpacking(build):
         launch = subprocess.Popen(
-            ["env", "--ignore-signal=INT", *frozen, "--version"],
-            env=env,
-            stdout=subprocess.PIPE,
-            text=True,
+            [*IGNORING_CTRL_C, *frozen, "--version"], env=env, stdout=subprocess.PIPE, text=True
         )
         wait_for_file(build.with_name(f"{build.name}.lock"))
         time.sleep(0.5)
         launch.send_signal(signal.SIGINT)
         time.sleep(0.5)
     assert launch.wait(timeout=60) == 0
-    assert launch.stdout.read().strip() == f"Flasky Desktop, version {__version__}"
+    assert launch.stdout.read() == f"Flasky Desktop, version {__version__}\n"
     assert build.is_dir()
+
+
+@pytest.mark.parametrize("ignoring", [False, True], ids=["from-a-terminal", "ignoring-ctrl-c"])
+def test_the_one_files_app_stops_on_ctrl_c_unless_started_ignoring_it(
+    frozen, start_app, env, ignoring
+):
+    # PyInstaller's bootloader, the process started, passes each signal on to the app.
+    command = [*IGNORING_CTRL_C, *frozen] if ignoring else frozen
+    app = start_app("--serve", env=env, command=command)
+    app.wait_for_event(SERVING)
+    app.send(signal.SIGINT)
+    if ignoring:
+        app.send(signal.SIGTERM)
+    assert app.wait() == 0
+    stopped_by = signal.SIGTERM if ignoring else signal.SIGINT
+    assert f"Received signal {stopped_by:d}; stopping." in app.log()
+    assert (f"Received signal {signal.SIGINT:d}" in app.log()) is not ignoring
 
 
 def test_the_app_gets_the_users_library_path_not_the_one_files(frozen, start_app, env):
