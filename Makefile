@@ -160,10 +160,11 @@ TEST_PACKAGES += $(DEB_PACKAGES)
 
 .PHONY: deb system-deb
 
-# dist/flasky_<version>_amd64.deb from the folder build (repacked only when it or freeze/deb.py's
-# inputs changed).
+# The package's file name in dist/ (make bench launches it installed).
 DEB_NAME = $(shell $(BIN)/python -c 'from freeze.deb import deb_name; print(deb_name())')
 
+# dist/flasky_<version>_amd64.deb from the folder build (repacked only when it or freeze/deb.py's
+# inputs changed).
 deb: dist system-deb
 	$(BUILD_VENV)/bin/python -m freeze.deb dist/flasky-onedir dist
 
