@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from bench.launch import copy_home_page, scenarios
 from bench.measure import folder_way, launch_seconds, launch_times, launches, size_mib
 from bench.stats import ratio, summarize
 from freeze.bundle import folder_sizes
@@ -15,6 +16,7 @@ from freeze.section import find_section
 from harness.deb import PROGRAM, installed_package
 from harness.x11 import Screen
 
+FLOOR_PAGE = "floor-page"  # the scenario each build is compared with
 PARTS = [
     ("Qt WebEngine (Chromium)", ("WebEngine", "qtwebengine", "resources/")),
     ("rest of Qt and PyQt6", ("Qt6", "PyQt6", "libicu")),
@@ -61,22 +63,29 @@ def cold_launches(
     """One launch each way after dropping the page cache; whether it could be dropped."""
     cold, dropped = {}, True
     with tempfile.TemporaryDirectory() as cache:
-        launch_seconds(one_file, screen, Path(cache))  # unpacks, for the later launch below
+        launch_seconds([str(one_file)], screen, Path(cache))  # unpacks, for the later launch
         ways = launches(one_file, one_folder, Path(cache), installed_deb)
-        for name, (executable, kept_cache) in ways.items():
+        for name, (command, kept_cache) in ways.items():
             dropped &= drop_caches()
-            cold[name] = round(launch_seconds(executable, screen, kept_cache), 3)
+            cold[name] = round(launch_seconds(command, screen, kept_cache), 3)
     return cold, dropped
 
 
 def benchmark_frozen(
     screen: Screen, one_file: Path, one_folder: Path, runs: int, deb: Path | None = None
 ) -> dict:
-    """The launches of the builds (and of the package ``deb`` installed, if given), and their
-    sizes."""
-    with installed_program(deb) if deb else nullcontext() as installed_deb:
+    """The launches of the builds (and of the package ``deb`` installed, if given), taking
+    turns with floor-page's, and their sizes."""
+    with (
+        installed_program(deb) if deb else nullcontext() as installed_deb,
+        tempfile.TemporaryDirectory() as copy,
+        tempfile.TemporaryDirectory() as floor_page_cache,
+    ):
+        (floor_page,) = [s for s in scenarios(copy_home_page(Path(copy))) if s.name == FLOOR_PAGE]
         cold, dropped = cold_launches(one_file, one_folder, screen, installed_deb)
-        times = launch_times(one_file, one_folder, screen, runs, installed_deb)
+        baselines = {FLOOR_PAGE: (floor_page.command, Path(floor_page_cache))}
+        times = launch_times(one_file, one_folder, screen, runs, installed_deb, baselines)
+    floor_page_times = times.pop(FLOOR_PAGE)
     warm = {name: summarize(seconds) for name, seconds in times.items()}
     _, compressed, _ = find_section(one_file)
     one_file_mib = size_mib(one_file)
@@ -92,6 +101,15 @@ def benchmark_frozen(
         "cold_s": cold,
         "warm_s": warm,
         "warm_ratios": {name: ratio(warm[name], warm[folder_way(name)]) for name in warm},
+        # floor-page, launched in the same rounds: each build against it, as medians and round
+        # by round.
+        "floor_page_s": summarize(floor_page_times),
+        "rounds_to_floor_page": {
+            name: summarize(
+                [build / floor for build, floor in zip(seconds, floor_page_times, strict=True)]
+            )
+            for name, seconds in times.items()
+        },
         "cold_ratios": {name: round(cold[name] / cold[folder_way(name)], 2) for name in cold},
         "folder_parts": breakdown(one_folder),
     }

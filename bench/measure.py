@@ -26,17 +26,17 @@ APP_WINDOW = "app's window shown"
 LOADED = "page loaded (load event)"  # as run_once names it
 
 
-def launch_seconds(executable: Path, screen: Screen, cache: Path | None = None) -> float:
-    """Seconds from starting ``executable`` to the app page loaded in its window."""
-    return run_once([str(executable)], screen, cache=cache)["load_s"]
+def launch_seconds(command: list[str], screen: Screen, cache: Path | None = None) -> float:
+    """Seconds from starting ``command`` to the app page loaded in its window."""
+    return run_once(command, screen, cache=cache)["load_s"]
 
 
-def launch_steps(executable: Path, screen: Screen, cache: Path | None = None) -> dict:
-    """Seconds from starting ``executable`` to each step of its launch (``run_once``), and to
-    its first window on screen (``FIRST_WINDOW``, from just before the start)."""
+def launch_steps(command: list[str], screen: Screen, cache: Path | None = None) -> dict:
+    """Seconds from starting ``command`` to each step of its launch (``run_once``), and to its
+    first window on screen (``FIRST_WINDOW``, from just before the start)."""
     with WindowsShown(screen.name) as shown:
         started = time.monotonic()
-        steps = run_once([str(executable)], screen, cache=cache)["steps"]
+        steps = run_once(command, screen, cache=cache)["steps"]
     windows = {
         FIRST_WINDOW: shown.windows[0][0],
         SPLASH_HIDDEN: shown.first(SPLASH, hidden=True),
@@ -56,19 +56,19 @@ INSTALLED_DEB = "Debian package, installed"
 
 def launches(
     one_file: Path, one_folder: Path, cache: Path, installed_deb: Path | None = None
-) -> dict[str, tuple[Path, Path | None]]:
-    """The ways the builds are launched, by name: each executable and its cache folder (None:
-    a new, empty one). ``cache`` is the user's cache of the launches before, where the one
+) -> dict[str, tuple[list[str], Path | None]]:
+    """The ways the builds are launched, by name: each command and its cache folder (None: a
+    new, empty one). ``cache`` is the user's cache of the launches before, where the one
     file's build is unpacked already: a later launch; an empty one: a first launch. With
     ``installed_deb``, the Debian package's program as installed, at a later launch too."""
     ways = {
-        "one-folder": (one_folder, cache),
-        "one-folder, first": (one_folder, None),
-        "one-file": (one_file, cache),
-        "one-file, first": (one_file, None),
+        "one-folder": ([str(one_folder)], cache),
+        "one-folder, first": ([str(one_folder)], None),
+        "one-file": ([str(one_file)], cache),
+        "one-file, first": ([str(one_file)], None),
     }
     if installed_deb:
-        ways[INSTALLED_DEB] = (installed_deb, cache)
+        ways[INSTALLED_DEB] = ([str(installed_deb)], cache)
     return ways
 
 
@@ -79,31 +79,44 @@ def folder_way(name: str) -> str:
 
 
 def launch_runs(
-    one_file: Path, one_folder: Path, screen: Screen, runs: int, installed_deb: Path | None = None
+    one_file: Path,
+    one_folder: Path,
+    screen: Screen,
+    runs: int,
+    installed_deb: Path | None = None,
+    baselines: dict[str, tuple[list[str], Path]] | None = None,
 ) -> dict:
     """The steps (``launch_steps``) of ``runs`` launches of each way of launching the builds
-    (``launches``), the ways taking turns."""
+    (``launches``), and of each of ``baselines`` (by name: a command and the cache folder it
+    keeps), all taking turns."""
+    baselines = baselines or {}
     with tempfile.TemporaryDirectory() as cache:
-        ways = launches(one_file, one_folder, Path(cache), installed_deb)
-        launch_seconds(one_folder, screen)  # warm the page cache
+        ways = baselines | launches(one_file, one_folder, Path(cache), installed_deb)
+        for command, kept_cache in baselines.values():
+            launch_seconds(command, screen, kept_cache)  # its cache as a user's
+        launch_seconds([str(one_folder)], screen)  # warm the page cache
         if installed_deb:
-            launch_seconds(installed_deb, screen)
-        launch_seconds(one_file, screen, Path(cache))  # and unpack into the kept cache
+            launch_seconds([str(installed_deb)], screen)
+        launch_seconds([str(one_file)], screen, Path(cache))  # and unpack into the kept cache
         steps: dict[str, list[dict]] = {name: [] for name in ways}
         for _ in range(runs):
-            for name, (executable, kept_cache) in ways.items():
-                steps[name].append(launch_steps(executable, screen, kept_cache))
+            for name, (command, kept_cache) in ways.items():
+                steps[name].append(launch_steps(command, screen, kept_cache))
     return steps
 
 
 def launch_times(
-    one_file: Path, one_folder: Path, screen: Screen, runs: int, installed_deb: Path | None = None
+    one_file: Path,
+    one_folder: Path,
+    screen: Screen,
+    runs: int,
+    installed_deb: Path | None = None,
+    baselines: dict[str, tuple[list[str], Path]] | None = None,
 ) -> dict:
-    """Launch times in seconds of each way of launching the builds (``launches``)."""
-    return {
-        name: [each[LOADED] for each in steps]
-        for name, steps in launch_runs(one_file, one_folder, screen, runs, installed_deb).items()
-    }
+    """Launch times in seconds of each way of launching the builds (``launches``) and of each
+    baseline, taking turns (``launch_runs``)."""
+    steps = launch_runs(one_file, one_folder, screen, runs, installed_deb, baselines)
+    return {name: [each[LOADED] for each in runs_of] for name, runs_of in steps.items()}
 
 
 def main() -> int:

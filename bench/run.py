@@ -156,7 +156,7 @@ def write_markdown(results: dict) -> str:
         f"| {keeper['ratio']} |",
     ]
     if "frozen" in results:
-        lines += frozen_markdown(results["frozen"], results["launch"]["floor-page"]["load_s"])
+        lines += frozen_markdown(results["frozen"])
     return "\n".join(lines) + "\n"
 
 
@@ -198,8 +198,9 @@ def where_the_time_goes(results: dict) -> list[str]:
     ]
 
 
-def frozen_markdown(frozen: dict, floor_page: dict) -> list[str]:
+def frozen_markdown(frozen: dict) -> list[str]:
     warm, cold, sizes = frozen["warm_s"], frozen["cold_s"], frozen["sizes_mib"]
+    floor_page, rounds = frozen["floor_page_s"], frozen["rounds_to_floor_page"]
     cold_note = (
         "after dropping the page cache"
         if frozen["cold_is_after_dropping_caches"]
@@ -214,7 +215,8 @@ def frozen_markdown(frozen: dict, floor_page: dict) -> list[str]:
         'launches run it from there. A first launch (", first") runs with an empty cache, a',
         "later one with the cache of the launches before it (compiled templates, the unpacked",
         "build); each is compared with the folder build launched the same way, and with",
-        "floor-page's launches of the first table.",
+        "floor-page (the bare window on a static copy of the home page), launched in turn with",
+        f"them: {floor_page['median']:.2f} s ({floor_page['min']:.2f}–{floor_page['max']:.2f}).",
         "",
     ]
     if INSTALLED_DEB in warm:
@@ -225,15 +227,17 @@ def frozen_markdown(frozen: dict, floor_page: dict) -> list[str]:
         ]
     lines += [
         f"| build | size (MiB) | cold (s, {cold_note}) | warm (s) | warm ÷ the folder build "
-        "| warm × floor-page |",
-        "|---|---|---|---|---|---|",
+        "| warm × floor-page | round by round × floor-page |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, figure in warm.items():
         size = sizes[name.split(",")[0]]  # "one-file, first": the one file's
+        each = rounds[name]
         lines.append(
             f"| {name} | {size} | {cold[name]:.2f} "
             f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) "
-            f"| {frozen['warm_ratios'][name]}× | {ratio(figure, floor_page)}× |"
+            f"| {frozen['warm_ratios'][name]}× | {ratio(figure, floor_page)}× "
+            f"| {each['median']:.2f}× ({each['min']:.2f}×–{each['max']:.2f}×) |"
         )
     lines += [
         "",
