@@ -1,6 +1,7 @@
 """The frozen builds: start of the one file, and of the Debian package as installed, against the
 folder build they carry, launched the same way (a first launch, with an empty cache, or a later
-one), cold and warm, and what the one file is made of."""
+one), cold and warm; warm, against floor-page as well, launched in the same rounds; and what the
+one file is made of."""
 
 import os
 import tempfile
@@ -8,15 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from bench.launch import copy_home_page, scenarios
+from bench.launch import FLOOR_PAGE, copy_home_page, scenarios
 from bench.measure import folder_way, launch_seconds, launch_times, launches, size_mib
-from bench.stats import ratio, summarize
+from bench.stats import ratio, round_by_round, summarize
 from freeze.bundle import folder_sizes
 from freeze.section import find_section
 from harness.deb import PROGRAM, installed_package
 from harness.x11 import Screen
 
-FLOOR_PAGE = "floor-page"  # the scenario each build is compared with
 PARTS = [
     ("Qt WebEngine (Chromium)", ("WebEngine", "qtwebengine", "resources/")),
     ("rest of Qt and PyQt6", ("Qt6", "PyQt6", "libicu")),
@@ -105,10 +105,7 @@ def benchmark_frozen(
         # by round.
         "floor_page_s": summarize(floor_page_times),
         "rounds_to_floor_page": {
-            name: summarize(
-                [build / floor for build, floor in zip(seconds, floor_page_times, strict=True)]
-            )
-            for name, seconds in times.items()
+            name: round_by_round(seconds, floor_page_times) for name, seconds in times.items()
         },
         "cold_ratios": {name: round(cold[name] / cold[folder_way(name)], 2) for name in cold},
         "folder_parts": breakdown(one_folder),

@@ -37,6 +37,9 @@ class LaunchFailed(Exception):
     """A launch did not load its page, or did not close cleanly."""
 
 
+FLOOR_PAGE = "floor-page"  # the scenario every launch is compared with
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str
@@ -54,7 +57,7 @@ def scenarios(home_page_copy: Path) -> list[Scenario]:
             [python, str(SCENARIOS / "floor.py")],
         ),
         Scenario(
-            "floor-page",
+            FLOOR_PAGE,
             "bare pywebview window on a static copy of the app's home page, persistent profile",
             [python, str(SCENARIOS / "floor_page.py"), str(home_page_copy)],
         ),

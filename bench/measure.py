@@ -96,7 +96,7 @@ def launch_runs(
             launch_seconds(command, screen, kept_cache)  # its cache as a user's
         launch_seconds([str(one_folder)], screen)  # warm the page cache
         if installed_deb:
-            launch_seconds([str(installed_deb)], screen)
+            launch_seconds([str(installed_deb)], screen)  # the package's files too
         launch_seconds([str(one_file)], screen, Path(cache))  # and unpack into the kept cache
         steps: dict[str, list[dict]] = {name: [] for name in ways}
         for _ in range(runs):

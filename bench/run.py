@@ -16,10 +16,17 @@ from pathlib import Path
 
 from bench.frozen import benchmark_frozen
 from bench.keeper import KeeperFailed, benchmark_keeper
-from bench.launch import LaunchFailed, copy_home_page, import_seconds, run_once, scenarios
+from bench.launch import (
+    FLOOR_PAGE,
+    LaunchFailed,
+    copy_home_page,
+    import_seconds,
+    run_once,
+    scenarios,
+)
 from bench.measure import INSTALLED_DEB
 from bench.server import ServerFailed, benchmark_servers
-from bench.stats import ratio, summarize
+from bench.stats import ratio, round_by_round, summarize
 from desktop.settings import WindowGeometry
 from harness.deb import InstallFailed
 from harness.x11 import Screen, virtual_screen
@@ -64,14 +71,9 @@ def benchmark_launches(screen: Screen, runs: int) -> dict:
     for name, figures in results.items():
         for key in FIGURES:
             figures[key]["ratio_to_floor"] = ratio(figures[key], results["floor"][key])
-            figures[key]["ratio_to_floor_page"] = ratio(figures[key], results["floor-page"][key])
-            # Each launch against floor-page's in the same round: a slow moment of the machine
-            # hits both, so their spread shows how far one run's ratio of medians can be off.
-            figures[key]["rounds_to_floor_page"] = summarize(
-                [
-                    run[key] / floor[key]
-                    for run, floor in zip(measured[name], measured["floor-page"], strict=True)
-                ]
+            figures[key]["ratio_to_floor_page"] = ratio(figures[key], results[FLOOR_PAGE][key])
+            figures[key]["rounds_to_floor_page"] = round_by_round(
+                [run[key] for run in measured[name]], [run[key] for run in measured[FLOOR_PAGE]]
             )
     return results
 
@@ -162,10 +164,10 @@ def write_markdown(results: dict) -> str:
 
 def where_the_time_goes(results: dict) -> list[str]:
     launches, imports = results["launch"], results["imports_s"]
-    ours, floor = launches["flasky"]["load_s"], launches["floor-page"]["load_s"]
+    ours, floor = launches["flasky"]["load_s"], launches[FLOOR_PAGE]["load_s"]
     rounds = ours["rounds_to_floor_page"]
     imported = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items())
-    floor_steps = launches["floor-page"]["steps"]
+    floor_steps = launches[FLOOR_PAGE]["steps"]
     return [
         "",
         "### Where the launch time goes",
@@ -188,7 +190,7 @@ def where_the_time_goes(results: dict) -> list[str]:
         "|---|---|---|",
         *(
             f"| {step} | {seconds:.3f} | "
-            + (f"{launches['floor-page']['steps'][step]:.3f}" if step in floor_steps else "")
+            + (f"{floor_steps[step]:.3f}" if step in floor_steps else "")
             + " |"
             for step, seconds in launches["flasky"]["steps"].items()
         ),
@@ -222,7 +224,8 @@ def frozen_markdown(frozen: dict) -> list[str]:
     if INSTALLED_DEB in warm:
         lines += [
             "The Debian package is installed by dpkg into a throwaway root (without loading its",
-            "AppArmor profile) and runs the folder build from there (`/usr/bin/flasky`).",
+            "AppArmor profile) and runs the folder build from there (`/usr/bin/flasky`); its size",
+            "is the .deb file's (installed, it takes the folder build's).",
             "",
         ]
     lines += [
@@ -236,7 +239,7 @@ def frozen_markdown(frozen: dict) -> list[str]:
         lines.append(
             f"| {name} | {size} | {cold[name]:.2f} "
             f"| {figure['median']:.2f} ({figure['min']:.2f}–{figure['max']:.2f}) "
-            f"| {frozen['warm_ratios'][name]}× | {ratio(figure, floor_page)}× "
+            f"| {frozen['warm_ratios'][name]:.2f}× | {ratio(figure, floor_page):.2f}× "
             f"| {each['median']:.2f}× ({each['min']:.2f}×–{each['max']:.2f}×) |"
         )
     lines += [
