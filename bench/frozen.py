@@ -10,7 +10,14 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from bench.launch import FLOOR_PAGE, copy_home_page, scenarios
-from bench.measure import folder_way, launch_seconds, launch_times, launches, size_mib
+from bench.measure import (
+    folder_way,
+    launch_runs,
+    launch_seconds,
+    launches,
+    loaded_seconds,
+    size_mib,
+)
 from bench.stats import ratio, round_by_round, summarize
 from freeze.bundle import folder_sizes
 from freeze.section import find_section
@@ -84,7 +91,9 @@ def benchmark_frozen(
         (floor_page,) = [s for s in scenarios(copy_home_page(Path(copy))) if s.name == FLOOR_PAGE]
         cold, dropped = cold_launches(one_file, one_folder, screen, installed_deb)
         baselines = {FLOOR_PAGE: (floor_page.command, Path(floor_page_cache))}
-        times = launch_times(one_file, one_folder, screen, runs, installed_deb, baselines)
+        times = loaded_seconds(
+            launch_runs(one_file, one_folder, screen, runs, installed_deb, baselines)
+        )
     floor_page_times = times.pop(FLOOR_PAGE)
     warm = {name: summarize(seconds) for name, seconds in times.items()}
     _, compressed, _ = find_section(one_file)

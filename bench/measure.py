@@ -105,17 +105,8 @@ def launch_runs(
     return steps
 
 
-def launch_times(
-    one_file: Path,
-    one_folder: Path,
-    screen: Screen,
-    runs: int,
-    installed_deb: Path | None = None,
-    baselines: dict[str, tuple[list[str], Path]] | None = None,
-) -> dict:
-    """Launch times in seconds of each way of launching the builds (``launches``) and of each
-    baseline, taking turns (``launch_runs``)."""
-    steps = launch_runs(one_file, one_folder, screen, runs, installed_deb, baselines)
+def loaded_seconds(steps: dict[str, list[dict]]) -> dict[str, list[float]]:
+    """The seconds to the loaded page of each launch in ``steps`` (``launch_runs``), by way."""
     return {name: [each[LOADED] for each in runs_of] for name, runs_of in steps.items()}
 
 
