@@ -5,11 +5,10 @@ one file is made of."""
 
 import os
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
-from bench.launch import FLOOR_PAGE, copy_home_page, scenarios
+from bench.launch import FLOOR_PAGE
 from bench.measure import (
     folder_way,
     launch_runs,
@@ -57,13 +56,6 @@ def drop_caches() -> bool:
     return True
 
 
-@contextmanager
-def installed_program(deb: Path) -> Iterator[Path]:
-    """The program of the Debian package ``deb``, installed by dpkg into a throwaway root."""
-    with installed_package(deb) as root:
-        yield root / PROGRAM
-
-
 def cold_launches(
     one_file: Path, one_folder: Path, screen: Screen, installed_deb: Path | None
 ) -> tuple[dict, bool]:
@@ -79,18 +71,22 @@ def cold_launches(
 
 
 def benchmark_frozen(
-    screen: Screen, one_file: Path, one_folder: Path, runs: int, deb: Path | None = None
+    screen: Screen,
+    one_file: Path,
+    one_folder: Path,
+    runs: int,
+    floor_page: list[str],
+    deb: Path | None = None,
 ) -> dict:
     """The launches of the builds (and of the package ``deb`` installed, if given), taking
-    turns with floor-page's, and their sizes."""
+    turns with floor-page's (``floor_page``: its command), and their sizes."""
     with (
-        installed_program(deb) if deb else nullcontext() as installed_deb,
-        tempfile.TemporaryDirectory() as copy,
+        installed_package(deb) if deb else nullcontext() as root,
         tempfile.TemporaryDirectory() as floor_page_cache,
     ):
-        (floor_page,) = [s for s in scenarios(copy_home_page(Path(copy))) if s.name == FLOOR_PAGE]
+        installed_deb = root / PROGRAM if root else None
         cold, dropped = cold_launches(one_file, one_folder, screen, installed_deb)
-        baselines = {FLOOR_PAGE: (floor_page.command, Path(floor_page_cache))}
+        baselines = {FLOOR_PAGE: (floor_page, Path(floor_page_cache))}
         times = loaded_seconds(
             launch_runs(one_file, one_folder, screen, runs, installed_deb, baselines)
         )

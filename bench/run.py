@@ -19,6 +19,7 @@ from bench.keeper import KeeperFailed, benchmark_keeper
 from bench.launch import (
     FLOOR_PAGE,
     LaunchFailed,
+    Scenario,
     copy_home_page,
     import_seconds,
     run_once,
@@ -46,11 +47,10 @@ def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
     return {name: round(medians[name], 3) for name in sorted(steps, key=medians.get)}
 
 
-def benchmark_launches(screen: Screen, runs: int) -> dict:
+def benchmark_launches(screen: Screen, launches: list[Scenario], runs: int) -> dict:
     """Each scenario launched ``runs`` times, in a new home each time but with a cache folder
     of its own kept from launch to launch, as a user's (after one launch to warm it)."""
-    with tempfile.TemporaryDirectory() as copy, tempfile.TemporaryDirectory() as caches:
-        launches = scenarios(copy_home_page(Path(copy)))
+    with tempfile.TemporaryDirectory() as caches:
         cache = {scenario.name: Path(caches) / scenario.name for scenario in launches}
         for scenario in launches:
             run_once(scenario.command, screen, cache=cache[scenario.name])
@@ -283,12 +283,13 @@ def main() -> int:
 
 
 def run_benchmarks(options: argparse.Namespace) -> dict:
-    with virtual_screen() as display:
+    with virtual_screen() as display, tempfile.TemporaryDirectory() as copy:
         screen = Screen(display)
+        launches = scenarios(copy_home_page(Path(copy)))
         results = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(),
-            "launch": benchmark_launches(screen, options.runs),
+            "launch": benchmark_launches(screen, launches, options.runs),
             "imports_s": {
                 "the launcher (no Flask)": import_seconds("import desktop.cli"),
                 "Flask and its extensions": import_seconds("import webapp.extensions"),
@@ -296,7 +297,10 @@ def run_benchmarks(options: argparse.Namespace) -> dict:
             },
         }
         if options.frozen:
-            results["frozen"] = benchmark_frozen(screen, *options.frozen, options.runs, options.deb)
+            (floor_page,) = [scenario for scenario in launches if scenario.name == FLOOR_PAGE]
+            results["frozen"] = benchmark_frozen(
+                screen, *options.frozen, options.runs, floor_page.command, options.deb
+            )
         screen.close()
     with tempfile.TemporaryDirectory() as home:
         results["server"] = benchmark_servers(Path(home), options.requests)
